@@ -1,0 +1,133 @@
+//! Normalisation stages, one per module, composed by a [`Pipeline`].
+//!
+//! Each stage maps a [`NormalizedText`] to a new one and carries the alignment map along, so the
+//! pipeline can be reordered or extended without losing the way back to the original text. The
+//! default order matters: NFC first (so later stages see composed characters), invisible
+//! characters out before repeats are squeezed (so `z\u{200B}zz` counts as a run), whitespace last.
+
+mod case;
+mod digits;
+mod invisible;
+mod nfc;
+mod repeats;
+mod whitespace;
+
+pub use case::LowercaseLatin;
+pub use digits::IndicDigits;
+pub use invisible::StripInvisible;
+pub use nfc::Nfc;
+pub use repeats::SqueezeRepeats;
+pub use whitespace::CollapseWhitespace;
+
+use crate::NormalizedText;
+
+/// One normalisation stage.
+pub trait Normalizer: Send + Sync {
+    /// Returns the normalised text; origins of new characters come from the ones they replace.
+    fn normalize(&self, input: &NormalizedText) -> NormalizedText;
+}
+
+/// An ordered list of normalisation stages.
+pub struct Pipeline {
+    stages: Vec<Box<dyn Normalizer>>,
+}
+
+impl Pipeline {
+    /// A pipeline with the given stages, applied in order.
+    pub fn new(stages: Vec<Box<dyn Normalizer>>) -> Self {
+        Pipeline { stages }
+    }
+
+    /// Runs every stage over `original`.
+    pub fn run(&self, original: &str) -> NormalizedText {
+        let mut text = NormalizedText::identity(original);
+        for stage in &self.stages {
+            text = stage.normalize(&text);
+        }
+        text
+    }
+}
+
+impl Default for Pipeline {
+    /// NFC, invisible characters out, Indic digits to ASCII, Latin lower case, repeats squeezed,
+    /// whitespace collapsed.
+    fn default() -> Self {
+        Pipeline::new(vec![
+            Box::new(Nfc),
+            Box::new(StripInvisible),
+            Box::new(IndicDigits),
+            Box::new(LowercaseLatin),
+            Box::new(SqueezeRepeats::default()),
+            Box::new(CollapseWhitespace),
+        ])
+    }
+}
+
+/// Normalises `original` with the default [`Pipeline`].
+pub fn normalize(original: &str) -> NormalizedText {
+    thread_local! {
+        static DEFAULT: Pipeline = Pipeline::default();
+    }
+    DEFAULT.with(|p| p.run(original))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sandesh_types::Span;
+
+    fn check_alignment(original: &str) {
+        let n = normalize(original);
+        let orig_len = original.chars().count();
+        let mut last = (0u32, 0u32);
+        for &(s, e) in n.origins() {
+            assert!(s < e && (e as usize) <= orig_len, "bad origin {s}..{e} for {original:?}");
+            assert!(s >= last.0 && e >= last.1, "origins go backwards in {original:?}");
+            last = (s, e);
+        }
+        for i in 0..n.len() {
+            let span = n.to_original(Span::new(i, i + 1)).unwrap();
+            assert!(span.slice(original).is_some());
+        }
+    }
+
+    #[test]
+    fn default_pipeline_end_to_end() {
+        assert_eq!(normalize("  Hiiii SIR\u{200B}  plzzzz\n\nsend  ").text(), "hi sir plz send");
+        assert_eq!(normalize("e\u{301}").text(), "é");
+        assert_eq!(normalize("₹१,५०,०००").text(), "₹1,50,000");
+        assert_eq!(normalize("৫০০ টাকা").text(), "500 টাকা");
+        assert_eq!(normalize("   ").text(), "");
+        assert_eq!(normalize("1000000").text(), "1000000");
+    }
+
+    #[test]
+    fn spans_map_back_through_every_stage() {
+        let original = "HELLO\u{200E}  ₹५००!!!!! e\u{301}k";
+        let n = normalize(original);
+        assert_eq!(n.text(), "hello ₹500! ék");
+        let span = n.to_original(Span::new(6, 10)).unwrap();
+        assert_eq!(span.slice(original), Some("₹५००"));
+        let accent = n.to_original(Span::new(12, 14)).unwrap();
+        assert_eq!(accent.slice(original), Some("e\u{301}k"));
+        assert_eq!(n.to_original(Span::new(3, 3)), None);
+        assert_eq!(n.to_original(Span::new(3, 99)), None);
+    }
+
+    #[test]
+    fn alignment_invariants_hold_on_awkward_inputs() {
+        for s in [
+            "",
+            "\u{200B}\u{200B}",
+            "🙏🙏🙏🙏 ok",
+            "க்‌ஷ ক্‍ষ",
+            "İSTANBUL ǅ",
+            "a\u{301}\u{301}\u{301}\u{301}",
+            "\u{FEFF}order #45821\r\n\tkab aayega???",
+            "ো ে\u{9BE}",
+            "x\u{200D}\u{200D}y",
+        ] {
+            check_alignment(s);
+        }
+    }
+}
