@@ -1,0 +1,30 @@
+//! Sandesh: reads a WhatsApp message to a business and says what it is.
+//!
+//! ```text
+//! text ─▶ limits ─▶ normalise (sandesh-text) ─▶ language id ─▶ fast classifier (sandesh-model)
+//!      ─▶ calibrated, ranked intents ─▶ Analysis
+//! ```
+//!
+//! The shipped model directory is found without configuration (see [`EngineBuilder`]); nothing
+//! is downloaded.
+//!
+//! ```no_run
+//! let engine = sandesh::Engine::builder().build()?;
+//! let a = engine.classify("bhai 5kg pack ka rate kya hai?")?;
+//! println!("{} {:.2} {}", a.intent, a.confidence, a.lang);
+//! # Ok::<(), sandesh::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod engine;
+mod error;
+pub mod evaluation;
+pub mod training;
+
+pub use engine::{Engine, EngineBuilder, DEFAULT_MAX_CHARS, DEFAULT_MODEL_NAME, MODEL_DIR_ENV};
+pub use error::{Error, Result};
+pub use sandesh_model::{data_hash, metrics, FastConfig, FeatureConfig, Manifest, ModelDir};
+pub use sandesh_text::LangIdConfig;
+pub use sandesh_types::{
+    Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage, Lang, MessageId, Route, Span,
+};

@@ -26,6 +26,7 @@ const T_EMB: &str = "fast.embeddings";
 const T_W: &str = "fast.output.weight";
 const T_B: &str = "fast.output.bias";
 const T_LANG: &str = "langid.log_prob";
+const T_PRIOR: &str = "langid.log_prior";
 
 /// A file of the directory as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,11 +165,13 @@ impl ModelDir {
         let b = f32_bytes(&self.fast.bias);
         let lang = f16_bytes(self.langid.table());
         let lang_rows = self.langid.config().buckets;
+        let prior = f32_bytes(self.langid.priors());
         let tensors = vec![
             (T_EMB, view(Dtype::F16, vec![buckets, d], &emb)?),
             (T_W, view(Dtype::F32, vec![Intent::ALL.len(), d], &w)?),
             (T_B, view(Dtype::F32, vec![Intent::ALL.len()], &b)?),
             (T_LANG, view(Dtype::F16, vec![lang_rows, MODEL_CLASSES.len()], &lang)?),
+            (T_PRIOR, view(Dtype::F32, vec![MODEL_CLASSES.len()], &prior)?),
         ];
         let bytes = safetensors::serialize(tensors, None)
             .map_err(|e| Error::Training(format!("serialising weights: {e}")))?;
@@ -286,6 +289,7 @@ impl ModelDir {
         let bias_v = read(T_B, Dtype::F32, &[k])?;
         let lm = &manifest.langid;
         let lang_table = read(T_LANG, Dtype::F16, &[lm.buckets, MODEL_CLASSES.len()])?;
+        let lang_prior = read(T_PRIOR, Dtype::F32, &[MODEL_CLASSES.len()])?;
         let mut bias = [0f32; 7];
         bias.copy_from_slice(&bias_v);
         if !(manifest.temperature.is_finite() && manifest.temperature > 0.0) {
@@ -300,6 +304,7 @@ impl ModelDir {
                 native_share: lm.native_share,
             },
             lang_table,
+            lang_prior,
         )
         .map_err(|e| mismatch(e.to_string()))?;
         let fast = FastClassifier {

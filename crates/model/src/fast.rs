@@ -29,9 +29,9 @@ impl Default for FastConfig {
     fn default() -> Self {
         FastConfig {
             features: FeatureConfig::default(),
-            dim: 24,
+            dim: 16,
             epochs: 30,
-            lr: 0.4,
+            lr: 0.5,
             seed: 42,
         }
     }

@@ -45,7 +45,7 @@ impl Default for LangIdConfig {
             min_n: 1,
             max_n: 4,
             alpha: 0.05,
-            native_share: 0.25,
+            native_share: 0.1,
         }
     }
 }
@@ -72,6 +72,8 @@ pub struct LangId {
     config: LangIdConfig,
     /// Log-probabilities, bucket-major: `log_prob[bucket * classes + class]`.
     log_prob: Vec<f32>,
+    /// Log prior of each class (share of training messages).
+    log_prior: Vec<f32>,
 }
 
 fn features(config: &LangIdConfig, normalized: &str, mut f: impl FnMut(usize)) {
@@ -97,9 +99,9 @@ fn features(config: &LangIdConfig, normalized: &str, mut f: impl FnMut(usize)) {
 }
 
 impl LangId {
-    /// Rebuilds a trained identifier from its stored table
-    /// (`buckets × MODEL_CLASSES.len()` log-probabilities).
-    pub fn from_parts(config: LangIdConfig, log_prob: Vec<f32>) -> Result<Self, LangIdError> {
+    /// Rebuilds a trained identifier from its stored tables: `buckets × MODEL_CLASSES.len()`
+    /// log-probabilities and `MODEL_CLASSES.len()` log priors.
+    pub fn from_parts(config: LangIdConfig, log_prob: Vec<f32>, log_prior: Vec<f32>) -> Result<Self, LangIdError> {
         if config.buckets == 0 || config.min_n == 0 || config.min_n > config.max_n {
             return Err(LangIdError::Shape(format!("bad configuration {config:?}")));
         }
@@ -110,10 +112,21 @@ impl LangId {
                 log_prob.len()
             )));
         }
-        if log_prob.iter().any(|v| !v.is_finite()) {
+        if log_prior.len() != MODEL_CLASSES.len() {
+            return Err(LangIdError::Shape(format!(
+                "{} priors, expected {}",
+                log_prior.len(),
+                MODEL_CLASSES.len()
+            )));
+        }
+        if log_prob.iter().chain(&log_prior).any(|v| !v.is_finite()) {
             return Err(LangIdError::Shape("non-finite log-probability".into()));
         }
-        Ok(LangId { config, log_prob })
+        Ok(LangId {
+            config,
+            log_prob,
+            log_prior,
+        })
     }
 
     /// The configuration it was trained with.
@@ -124,6 +137,11 @@ impl LangId {
     /// The stored table (`buckets × MODEL_CLASSES.len()`), for saving.
     pub fn table(&self) -> &[f32] {
         &self.log_prob
+    }
+
+    /// The log priors (`MODEL_CLASSES.len()`), for saving.
+    pub fn priors(&self) -> &[f32] {
+        &self.log_prior
     }
 
     /// The language of a normalised text.
@@ -157,7 +175,7 @@ impl LangId {
             .iter()
             .filter_map(|c| MODEL_CLASSES.iter().position(|m| m == c))
             .collect();
-        let mut scores = vec![0f32; idx.len()];
+        let mut scores: Vec<f32> = idx.iter().map(|&i| self.log_prior[i]).collect();
         features(&self.config, normalized, |b| {
             let row = &self.log_prob[b * k..(b + 1) * k];
             for (s, &i) in scores.iter_mut().zip(&idx) {
@@ -189,10 +207,12 @@ impl LangIdTrainer {
         let b = self.config.buckets;
         let mut counts = vec![0f32; b * k];
         let mut totals = vec![0f32; k];
+        let mut messages = vec![0f32; k];
         for (text, lang) in examples {
             let Some(c) = MODEL_CLASSES.iter().position(|&m| m == lang) else {
                 continue;
             };
+            messages[c] += 1.0;
             features(&self.config, text, |bucket| {
                 counts[bucket * k + c] += 1.0;
                 totals[c] += 1.0;
@@ -204,9 +224,15 @@ impl LangIdTrainer {
             .enumerate()
             .map(|(i, &n)| ((n + alpha) / (totals[i % k] + alpha * b as f32)).ln())
             .collect();
+        let all: f32 = messages.iter().sum();
+        let log_prior = messages
+            .iter()
+            .map(|&n| ((n + 1.0) / (all + k as f32)).ln())
+            .collect();
         LangId {
             config: self.config,
             log_prob,
+            log_prior,
         }
     }
 }
@@ -252,11 +278,12 @@ mod tests {
     #[test]
     fn stored_tables_are_checked() {
         let m = tiny();
-        let again = LangId::from_parts(*m.config(), m.table().to_vec()).unwrap();
+        let again = LangId::from_parts(*m.config(), m.table().to_vec(), m.priors().to_vec()).unwrap();
         assert_eq!(again.identify("bhai kitne ka hai"), Lang::Hinglish);
-        assert!(LangId::from_parts(*m.config(), vec![0.0; 3]).is_err());
+        assert!(LangId::from_parts(*m.config(), vec![0.0; 3], m.priors().to_vec()).is_err());
+        assert!(LangId::from_parts(*m.config(), m.table().to_vec(), vec![0.0; 2]).is_err());
         let mut bad = m.table().to_vec();
         bad[0] = f32::NAN;
-        assert!(LangId::from_parts(*m.config(), bad).is_err());
+        assert!(LangId::from_parts(*m.config(), bad, m.priors().to_vec()).is_err());
     }
 }

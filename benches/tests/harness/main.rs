@@ -1,0 +1,5 @@
+//! The evaluation harness's own checks: every data file is valid and the splits are clean, and
+//! the workspace keeps the dependency rules of STYLE.md.
+
+mod datasets;
+mod workspace;

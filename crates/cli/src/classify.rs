@@ -1,0 +1,177 @@
+//! `sandesh classify`: one text, or JSON lines in and analyses out (CONTRACT.md).
+//!
+//! In `--jsonl` mode every non-blank input line yields exactly one output line, in input order:
+//! the analysis (with the input's `id`), or `{"id": ..., "error": ..., "code": ...}` for a line
+//! that is not valid UTF-8, not JSON, has no string `text`, or whose text the engine refuses.
+//! Blank lines are not messages and yield nothing. Lines are classified in chunks on all cores.
+
+use anyhow::{bail, Context};
+use sandesh::{Analysis, Engine, ErrorCode, MessageId};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The message to classify (omit with --jsonl).
+    text: Option<String>,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Read JSON lines {"id": ..., "text": ...} and write one analysis per line.
+    #[arg(long)]
+    jsonl: bool,
+    /// Input file for --jsonl (default: standard input).
+    #[arg(long, value_name = "FILE", requires = "jsonl")]
+    input: Option<PathBuf>,
+    /// Output file for --jsonl (default: standard output).
+    #[arg(long, value_name = "FILE", requires = "jsonl")]
+    output: Option<PathBuf>,
+}
+
+const CHUNK: usize = 4096;
+
+pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
+    if args.jsonl {
+        if args.text.is_some() {
+            bail!("give either a text or --jsonl, not both");
+        }
+        let engine = crate::engine(model)?;
+        let input: Box<dyn Read> = match &args.input {
+            Some(p) => Box::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?),
+            None => Box::new(std::io::stdin().lock()),
+        };
+        let output: Box<dyn Write> = match &args.output {
+            Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        let (lines, errors) = jsonl(&engine, BufReader::new(input), BufWriter::new(output))?;
+        if errors > 0 {
+            eprintln!("sandesh: {lines} lines, {errors} with errors (see their \"error\" lines)");
+        }
+        return Ok(());
+    }
+    let Some(text) = args.text else {
+        bail!("give the message to classify, for example: sandesh classify \"price kya hai?\" (or use --jsonl)");
+    };
+    let engine = crate::engine(model)?;
+    let a = engine.classify(&text)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &a)?;
+        writeln!(out)?;
+    } else {
+        print_plain(&mut out, &a)?;
+    }
+    Ok(())
+}
+
+fn print_plain(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
+    writeln!(out, "intent:     {} ({:.2})", a.intent, a.confidence)?;
+    writeln!(out, "language:   {}", a.lang)?;
+    let ranked: Vec<String> = a.intents.iter().map(|s| format!("{} {:.2}", s.intent, s.score)).collect();
+    writeln!(out, "ranked:     {}", ranked.join(", "))?;
+    for e in &a.entities {
+        writeln!(out, "entity:     {} {:?} [{}..{})", e.kind, e.text, e.span.start, e.span.end)?;
+    }
+    Ok(())
+}
+
+enum Line {
+    Message { id: Option<MessageId>, text: String },
+    Bad { id: Value, code: ErrorCode, message: String },
+}
+
+fn parse_line(raw: &[u8]) -> Line {
+    let bad = |id: Value, code, message: String| Line::Bad { id, code, message };
+    let s = match std::str::from_utf8(raw) {
+        Ok(s) => s,
+        Err(e) => return bad(Value::Null, ErrorCode::InvalidUtf8, format!("the line is not valid UTF-8: {e}")),
+    };
+    let v: Value = match serde_json::from_str(s) {
+        Ok(v) => v,
+        Err(e) => return bad(Value::Null, ErrorCode::InvalidInput, format!("the line is not JSON: {e}")),
+    };
+    let Value::Object(obj) = v else {
+        return bad(Value::Null, ErrorCode::InvalidInput, "the line is not a JSON object".into());
+    };
+    let raw_id = obj.get("id").cloned().unwrap_or(Value::Null);
+    let id = match &raw_id {
+        Value::Null => None,
+        Value::String(s) => Some(MessageId::Str(s.clone())),
+        Value::Number(n) if n.as_i64().is_some() => n.as_i64().map(MessageId::Int),
+        _ => return bad(raw_id, ErrorCode::InvalidInput, "\"id\" must be a string or an integer".into()),
+    };
+    match obj.get("text") {
+        Some(Value::String(t)) => Line::Message { id, text: t.clone() },
+        Some(_) => bad(raw_id, ErrorCode::InvalidInput, "\"text\" must be a string".into()),
+        None => bad(raw_id, ErrorCode::InvalidInput, "the line has no \"text\"".into()),
+    }
+}
+
+fn error_line(id: Value, code: ErrorCode, message: &str) -> Value {
+    json!({"id": id, "error": message, "code": code.as_str()})
+}
+
+/// Streams JSON lines through the engine; returns (lines, lines with errors).
+pub fn jsonl(engine: &Engine, mut input: impl BufRead, mut output: impl Write) -> anyhow::Result<(usize, usize)> {
+    let mut total = 0;
+    let mut errors = 0;
+    let mut chunk: Vec<Line> = Vec::with_capacity(CHUNK);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = input.read_until(b'\n', &mut buf).context("reading input")?;
+        if n > 0 {
+            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                chunk.push(parse_line(line));
+            }
+        }
+        if chunk.len() >= CHUNK || (n == 0 && !chunk.is_empty()) {
+            let (t, e) = flush(engine, &mut chunk, &mut output)?;
+            total += t;
+            errors += e;
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    output.flush()?;
+    Ok((total, errors))
+}
+
+fn flush(engine: &Engine, chunk: &mut Vec<Line>, output: &mut impl Write) -> anyhow::Result<(usize, usize)> {
+    let results = {
+        let texts: Vec<&str> = chunk
+            .iter()
+            .map(|l| match l {
+                Line::Message { text, .. } => text.as_str(),
+                Line::Bad { .. } => "",
+            })
+            .collect();
+        engine.classify_batch(&texts)
+    };
+    let lines = chunk.len();
+    let mut errors = 0;
+    for (line, result) in chunk.drain(..).zip(results) {
+        let value = match (line, result) {
+            (Line::Bad { id, code, message }, _) => {
+                errors += 1;
+                error_line(id, code, &message)
+            }
+            (Line::Message { id, .. }, Ok(mut a)) => {
+                a.id = id;
+                serde_json::to_value(&a)?
+            }
+            (Line::Message { id, .. }, Err(e)) => {
+                errors += 1;
+                error_line(serde_json::to_value(&id)?, e.code(), &e.to_string())
+            }
+        };
+        serde_json::to_writer(&mut *output, &value)?;
+        output.write_all(b"\n")?;
+    }
+    Ok((lines, errors))
+}

@@ -1,0 +1,133 @@
+//! `sandesh eval`: scores on labelled JSONL files.
+
+use anyhow::Context;
+use sandesh::evaluation::{evaluate, read_labelled, EvalReport, Skipped};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Labelled JSONL files (LABELS.md format; `label` is read as `intent`).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Leave out lines marked `"borderline": true` (external benchmark files).
+    #[arg(long)]
+    exclude_borderline: bool,
+}
+
+pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
+    let engine = crate::engine(model)?;
+    let mut out = std::io::stdout().lock();
+    let mut reports = Vec::new();
+    for path in &args.files {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let (mut messages, unreadable) = read_labelled(&bytes);
+        let before = messages.len();
+        if args.exclude_borderline {
+            messages.retain(|m| m.borderline != Some(true));
+        }
+        let excluded = before - messages.len();
+        let mut report = evaluate(&engine, &messages);
+        let mut skipped = unreadable;
+        skipped.append(&mut report.skipped);
+        report.skipped = skipped;
+        if !args.json {
+            print_report(&mut out, &path.display().to_string(), &report, excluded)?;
+        }
+        reports.push(json!({
+            "file": path.display().to_string(),
+            "model": engine.model_path().display().to_string(),
+            "borderline_excluded": excluded,
+            "report": report,
+        }));
+    }
+    if args.json {
+        let v = if reports.len() == 1 { reports.remove(0) } else { json!(reports) };
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usize) -> std::io::Result<()> {
+    let i = &r.intent;
+    writeln!(out, "== {file}")?;
+    write!(out, "messages {}", i.n)?;
+    if excluded > 0 {
+        write!(out, " (borderline excluded: {excluded})")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}  classified as not-other {:.4}",
+        i.accuracy, i.macro_f1, i.ece, r.non_other_share
+    )?;
+    writeln!(out, "\n{:<10} {:>9} {:>9} {:>9} {:>8}", "intent", "precision", "recall", "F1", "support")?;
+    for s in &i.per_intent {
+        writeln!(
+            out,
+            "{:<10} {:>9.4} {:>9.4} {:>9.4} {:>8}",
+            s.intent.as_str(),
+            s.precision,
+            s.recall,
+            s.f1,
+            s.support
+        )?;
+    }
+    writeln!(out, "\nconfusion (rows gold, columns predicted)")?;
+    write!(out, "{:<10}", "")?;
+    for intent in sandesh::Intent::ALL {
+        write!(out, " {:>7}", &intent.as_str()[..intent.as_str().len().min(7)])?;
+    }
+    writeln!(out)?;
+    for intent in sandesh::Intent::ALL {
+        let row = &i.confusion[intent.index()];
+        if row.iter().sum::<usize>() == 0 {
+            continue;
+        }
+        write!(out, "{:<10}", intent.as_str())?;
+        for c in row {
+            write!(out, " {c:>7}")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "\n{:<10} {:>6} {:>9} {:>9} {:>9}", "language", "n", "accuracy", "macro-F1", "lang-id")?;
+    for (lang, g) in &r.by_lang {
+        let lid = g.lang_id_accuracy.map_or("-".to_string(), |a| format!("{a:.4}"));
+        writeln!(out, "{lang:<10} {:>6} {:>9.4} {:>9.4} {lid:>9}", g.n, g.accuracy, g.macro_f1)?;
+    }
+    if r.by_source.len() > 1 {
+        writeln!(out, "\n{:<26} {:>6} {:>9} {:>9}", "source", "n", "accuracy", "macro-F1")?;
+        for (src, g) in &r.by_source {
+            writeln!(out, "{src:<26} {:>6} {:>9.4} {:>9.4}", g.n, g.accuracy, g.macro_f1)?;
+        }
+    }
+    let l = &r.lang_id;
+    writeln!(
+        out,
+        "\nlanguage id: native-script {:.4} (n={}), Latin-script {:.4} (n={})",
+        l.native_accuracy, l.native_n, l.latin_accuracy, l.latin_n
+    )?;
+    writeln!(out, "\n{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}", "entity", "gold", "predicted", "precision", "recall", "F1")?;
+    for (kind, s) in &r.entities {
+        writeln!(
+            out,
+            "{kind:<10} {:>6} {:>9} {:>9.4} {:>9.4} {:>9.4}",
+            s.gold, s.predicted, s.precision, s.recall, s.f1
+        )?;
+    }
+    if !r.skipped.is_empty() {
+        writeln!(out, "\nskipped {} lines:", r.skipped.len())?;
+        for Skipped { id, reason } in r.skipped.iter().take(20) {
+            writeln!(out, "  {id}: {reason}")?;
+        }
+        if r.skipped.len() > 20 {
+            writeln!(out, "  … and {} more (--json lists all)", r.skipped.len() - 20)?;
+        }
+    }
+    writeln!(out)
+}

@@ -1,0 +1,231 @@
+//! Scoring the engine on labelled messages: intents (overall, per language, per source), the
+//! language identifier, calibration and entities.
+
+use crate::Engine;
+use sandesh_model::metrics::{classification_report, ClassificationReport};
+use sandesh_types::{EntityKind, Intent, LabelledMessage, Lang};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Scores of one group of messages (a language or a source).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupScores {
+    /// Messages in the group.
+    pub n: usize,
+    /// Intent accuracy.
+    pub accuracy: f64,
+    /// Intent macro-F1 over the intents present in the group.
+    pub macro_f1: f64,
+    /// Share of messages whose language was identified as the gold tag (when the gold tag is
+    /// one of the 19).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang_id_accuracy: Option<f64>,
+}
+
+/// Language identification accuracy, split by script family.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LangIdScores {
+    /// Messages with a native-script gold tag.
+    pub native_n: usize,
+    /// Accuracy on them.
+    pub native_accuracy: f64,
+    /// Messages with a Latin-script gold tag (`en`, `hinglish`, `*-Latn`).
+    pub latin_n: usize,
+    /// Accuracy on them.
+    pub latin_accuracy: f64,
+}
+
+/// Entity scores of one kind, by exact span and type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EntityScores {
+    /// Gold entities.
+    pub gold: usize,
+    /// Predicted entities.
+    pub predicted: usize,
+    /// Predicted with the exact gold span and kind.
+    pub correct: usize,
+    /// correct / predicted.
+    pub precision: f64,
+    /// correct / gold.
+    pub recall: f64,
+    /// Harmonic mean.
+    pub f1: f64,
+}
+
+/// A message the evaluation could not score, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// The message id.
+    pub id: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Everything `sandesh eval` reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalReport {
+    /// Intent scores over all scored messages.
+    pub intent: ClassificationReport,
+    /// Share of messages classified as anything but `other` (the false-routing rate on a file
+    /// of chatter).
+    pub non_other_share: f64,
+    /// Per gold language tag, as written in the file.
+    pub by_lang: BTreeMap<String, GroupScores>,
+    /// Per `source` field, when the file has one.
+    pub by_source: BTreeMap<String, GroupScores>,
+    /// Language identification.
+    pub lang_id: LangIdScores,
+    /// Per entity kind.
+    pub entities: BTreeMap<String, EntityScores>,
+    /// Messages that could not be scored.
+    pub skipped: Vec<Skipped>,
+}
+
+struct Scored {
+    gold: Intent,
+    pred: Intent,
+    conf: f32,
+    gold_lang: Option<Lang>,
+    pred_lang: Lang,
+}
+
+fn group(rows: &[&Scored]) -> GroupScores {
+    let gold: Vec<Intent> = rows.iter().map(|r| r.gold).collect();
+    let pred: Vec<Intent> = rows.iter().map(|r| r.pred).collect();
+    let conf: Vec<f32> = rows.iter().map(|r| r.conf).collect();
+    let rep = classification_report(&gold, &pred, &conf);
+    let known: Vec<_> = rows.iter().filter_map(|r| r.gold_lang.map(|g| g == r.pred_lang)).collect();
+    GroupScores {
+        n: rows.len(),
+        accuracy: rep.accuracy,
+        macro_f1: rep.macro_f1,
+        lang_id_accuracy: (!known.is_empty())
+            .then(|| known.iter().filter(|&&ok| ok).count() as f64 / known.len() as f64),
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Classifies every message with `engine` and scores the results.
+pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
+    let texts: Vec<&str> = messages.iter().map(|m| m.text.as_str()).collect();
+    let results = engine.classify_batch(&texts);
+    let mut scored = Vec::with_capacity(messages.len());
+    let mut keys = Vec::with_capacity(messages.len());
+    let mut skipped = Vec::new();
+    let mut entities: BTreeMap<String, EntityScores> = EntityKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), EntityScores::default()))
+        .collect();
+    for (m, r) in messages.iter().zip(results) {
+        let a = match r {
+            Ok(a) => a,
+            Err(e) => {
+                skipped.push(Skipped {
+                    id: m.id.clone(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        for g in &m.entities {
+            let s = entities.entry(g.kind.as_str().to_string()).or_default();
+            s.gold += 1;
+            if a.entities.iter().any(|p| p.kind == g.kind && p.span == g.span) {
+                s.correct += 1;
+            }
+        }
+        for p in &a.entities {
+            entities.entry(p.kind.as_str().to_string()).or_default().predicted += 1;
+        }
+        scored.push(Scored {
+            gold: m.intent,
+            pred: a.intent,
+            conf: a.confidence,
+            gold_lang: m.lang.parse().ok(),
+            pred_lang: a.lang,
+        });
+        keys.push((m.lang.clone(), m.source.clone()));
+    }
+    for s in entities.values_mut() {
+        s.precision = ratio(s.correct, s.predicted);
+        s.recall = ratio(s.correct, s.gold);
+        s.f1 = if s.precision + s.recall > 0.0 {
+            2.0 * s.precision * s.recall / (s.precision + s.recall)
+        } else {
+            0.0
+        };
+    }
+    let mut by_lang_rows: BTreeMap<String, Vec<&Scored>> = BTreeMap::new();
+    let mut by_source_rows: BTreeMap<String, Vec<&Scored>> = BTreeMap::new();
+    for (s, (lang, source)) in scored.iter().zip(&keys) {
+        by_lang_rows.entry(lang.clone()).or_default().push(s);
+        if let Some(src) = source {
+            by_source_rows.entry(src.clone()).or_default().push(s);
+        }
+    }
+    let (mut nat, mut nat_ok, mut lat, mut lat_ok) = (0, 0, 0, 0);
+    for s in &scored {
+        if let Some(g) = s.gold_lang {
+            let ok = usize::from(g == s.pred_lang);
+            if g.is_latin() {
+                lat += 1;
+                lat_ok += ok;
+            } else {
+                nat += 1;
+                nat_ok += ok;
+            }
+        }
+    }
+    let gold: Vec<Intent> = scored.iter().map(|s| s.gold).collect();
+    let pred: Vec<Intent> = scored.iter().map(|s| s.pred).collect();
+    let conf: Vec<f32> = scored.iter().map(|s| s.conf).collect();
+    EvalReport {
+        intent: classification_report(&gold, &pred, &conf),
+        non_other_share: ratio(pred.iter().filter(|&&p| p != Intent::Other).count(), pred.len()),
+        by_lang: by_lang_rows.iter().map(|(k, v)| (k.clone(), group(v))).collect(),
+        by_source: by_source_rows.iter().map(|(k, v)| (k.clone(), group(v))).collect(),
+        lang_id: LangIdScores {
+            native_n: nat,
+            native_accuracy: ratio(nat_ok, nat),
+            latin_n: lat,
+            latin_accuracy: ratio(lat_ok, lat),
+        },
+        entities,
+        skipped,
+    }
+}
+
+/// Reads a labelled JSONL file leniently: each line that is not a labelled message is returned
+/// as a [`Skipped`] with its line number, and reading goes on.
+pub fn read_labelled(bytes: &[u8]) -> (Vec<LabelledMessage>, Vec<Skipped>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let id = format!("line {}", i + 1);
+        match std::str::from_utf8(line) {
+            Err(e) => bad.push(Skipped {
+                id,
+                reason: format!("invalid UTF-8: {e}"),
+            }),
+            Ok(s) => match serde_json::from_str::<LabelledMessage>(s) {
+                Ok(m) => ok.push(m),
+                Err(e) => bad.push(Skipped {
+                    id,
+                    reason: format!("not a labelled message: {e}"),
+                }),
+            },
+        }
+    }
+    (ok, bad)
+}
