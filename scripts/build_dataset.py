@@ -148,6 +148,46 @@ def split_of(msg):
     return "train"
 
 
+INTENTS = ["lead", "support", "payment", "booking", "hiring", "vendor", "other"]
+LANGS = ["en", "hi", "hinglish", "ta", "te", "mr", "bn", "gu", "kn", "ml", "pa",
+         "ta-Latn", "te-Latn", "mr-Latn", "bn-Latn", "gu-Latn", "kn-Latn", "ml-Latn", "pa-Latn"]
+KINDS = ["person", "amount", "order_id", "phone", "email", "upi_id", "date", "time"]
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def write_counts(splits, dropped):
+    """Rewrites the counts section of datasets/README.md from the files just written."""
+    from collections import Counter
+    allm = [m for ms in splits.values() for m in ms]
+    by = Counter((m["lang"], m["intent"]) for m in allm)
+    rows = [[l] + [by[(l, i)] for i in INTENTS] + [sum(by[(l, i)] for i in INTENTS)] for l in LANGS]
+    rows.append(["**all**"] + [sum(by[(l, i)] for l in LANGS) for i in INTENTS] + [len(allm)])
+    parts = [table(["tag"] + INTENTS + ["total"], rows)]
+    src = Counter((name, m["source"]) for name, ms in splits.items() for m in ms)
+    hard = Counter(name for name, ms in splits.items() for m in ms if m["hard"])
+    parts.append(table(["split", "messages", "hand-written", "generated", "hard cases"],
+                       [[n, len(ms), src[(n, "hand")], src[(n, "gen")], hard[n]] for n, ms in splits.items()]
+                       + [["all", len(allm), sum(v for (n, s), v in src.items() if s == "hand"),
+                           sum(v for (n, s), v in src.items() if s == "gen"), sum(hard.values())]]))
+    ents = Counter((name, e["type"]) for name, ms in splits.items() for m in ms for e in m["entities"])
+    parts.append(table(["entity"] + list(splits), [[k] + [ents[(n, k)] for n in splits] for k in KINDS]))
+    text = ("<!-- counts:begin (written by scripts/build_dataset.py) -->\n"
+            + f"Messages per language tag and intent (all splits):\n\n{parts[0]}\n\n"
+            + f"Per split ({dropped} duplicates dropped while building):\n\n{parts[1]}\n\n"
+            + f"Annotated entities per split:\n\n{parts[2]}\n"
+            + "<!-- counts:end -->")
+    path = os.path.join(DS, "README.md")
+    doc = open(path, encoding="utf-8").read() if os.path.exists(path) else "<!-- counts:begin -->\n<!-- counts:end -->\n"
+    begin, end = doc.index("<!-- counts:begin"), doc.index("<!-- counts:end -->") + len("<!-- counts:end -->")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc[:begin] + text + doc[end:])
+
+
 def main():
     rows = []
     for path in sorted(glob.glob(os.path.join(DS, "src", "*.jsonl"))):
@@ -177,6 +217,7 @@ def main():
         with open(os.path.join(DS, f"{name}.jsonl"), "w", encoding="utf-8") as f:
             for m in msgs:
                 f.write(json.dumps(m, ensure_ascii=False) + "\n")
+    write_counts(splits, dropped)
     print(f"kept {len(kept)} messages, dropped {dropped} duplicates; "
           + ", ".join(f"{k} {len(v)}" for k, v in splits.items()))
 

@@ -7,8 +7,13 @@ use sandesh::Engine;
 use std::hint::black_box;
 
 fn messages() -> Vec<String> {
-    let bytes = std::fs::read(sandesh_bench::datasets_dir().join("test.jsonl")).expect("datasets/test.jsonl");
-    read_labelled(&bytes).0.into_iter().map(|m| m.text).collect()
+    let bytes = std::fs::read(sandesh_bench::datasets_dir().join("test.jsonl"))
+        .expect("datasets/test.jsonl");
+    read_labelled(&bytes)
+        .0
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -31,7 +36,11 @@ fn bench(c: &mut Criterion) {
     });
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.bench_function("classify_batch_test_set", |b| {
-        b.iter_batched(|| (), |_| black_box(engine.classify_batch(&texts)), BatchSize::SmallInput)
+        b.iter_batched(
+            || (),
+            |_| black_box(engine.classify_batch(&texts)),
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

@@ -14,7 +14,8 @@ fn load(split: &str) -> Vec<LabelledMessage> {
         .enumerate()
         .map(|(i, line)| {
             // Strict: unknown intents, entity types or malformed spans fail here.
-            serde_json::from_str(line).unwrap_or_else(|e| panic!("{split}.jsonl line {}: {e}", i + 1))
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{split}.jsonl line {}: {e}", i + 1))
         })
         .collect()
 }
@@ -27,7 +28,10 @@ fn all() -> Vec<(&'static str, LabelledMessage)> {
 }
 
 fn sha_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The split rule of scripts/build_dataset.py, restated: generated messages go to train; a
@@ -51,15 +55,24 @@ fn every_line_has_a_valid_schema_tag_and_id() {
     let mut ids = HashMap::new();
     for (split, m) in &rows {
         assert!(!m.text.trim().is_empty(), "{}: empty text", m.id);
-        m.lang.parse::<Lang>().unwrap_or_else(|e| panic!("{}: {e}", m.id));
+        m.lang
+            .parse::<Lang>()
+            .unwrap_or_else(|e| panic!("{}: {e}", m.id));
         assert!(m.hard.is_some(), "{}: no hard flag", m.id);
-        let source = m.source.as_deref().unwrap_or_else(|| panic!("{}: no source", m.id));
+        let source = m
+            .source
+            .as_deref()
+            .unwrap_or_else(|| panic!("{}: no source", m.id));
         let prefix = match source {
             "hand" => "h-",
             "gen" => "g-",
             other => panic!("{}: unknown source {other}", m.id),
         };
-        assert_eq!(m.id, format!("{prefix}{}", &sha_hex(m.text.as_bytes())[..12]), "ids are stable: derived from the text");
+        assert_eq!(
+            m.id,
+            format!("{prefix}{}", &sha_hex(m.text.as_bytes())[..12]),
+            "ids are stable: derived from the text"
+        );
         assert_eq!(*split, expected_split(m), "{} is in the wrong split", m.id);
         if let Some(other) = ids.insert(m.id.clone(), *split) {
             panic!("{} appears twice ({other} and {split})", m.id);
@@ -83,26 +96,53 @@ fn every_entity_indexes_the_original_text_and_has_its_value() {
         let mut last_end = 0;
         for e in &m.entities {
             n += 1;
-            assert!(e.matches(&m.text), "{}: {:?} is not text[{}..{}]", m.id, e.text, e.span.start, e.span.end);
-            assert!(e.span.start >= last_end, "{}: entities overlap or are unsorted", m.id);
+            assert!(
+                e.matches(&m.text),
+                "{}: {:?} is not text[{}..{}]",
+                m.id,
+                e.text,
+                e.span.start,
+                e.span.end
+            );
+            assert!(
+                e.span.start >= last_end,
+                "{}: entities overlap or are unsorted",
+                m.id
+            );
             last_end = e.span.end;
-            let value = e.value.as_ref().unwrap_or_else(|| panic!("{}: {:?} has no value", m.id, e.text));
+            let value = e
+                .value
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: {:?} has no value", m.id, e.text));
             match (e.kind, value) {
                 (EntityKind::Amount, EntityValue::Money { amount, currency }) => {
-                    assert!(amount.is_finite() && *amount >= 0.0, "{}: amount {amount}", m.id);
+                    assert!(
+                        amount.is_finite() && *amount >= 0.0,
+                        "{}: amount {amount}",
+                        m.id
+                    );
                     assert_eq!(currency.len(), 3, "{}: currency {currency}", m.id);
                 }
                 (EntityKind::Amount, v) => panic!("{}: amount value {v:?}", m.id),
                 (_, EntityValue::Money { .. }) => panic!("{}: money value on a {}", m.id, e.kind),
                 (EntityKind::OrderId, EntityValue::Text(v)) => {
-                    assert_eq!(*v, e.text.trim_start_matches('#').to_uppercase(), "{}", m.id)
+                    assert_eq!(
+                        *v,
+                        e.text.trim_start_matches('#').to_uppercase(),
+                        "{}",
+                        m.id
+                    )
                 }
                 (EntityKind::Email | EntityKind::UpiId, EntityValue::Text(v)) => {
                     assert_eq!(*v, e.text.to_lowercase(), "{}", m.id);
                     assert!(v.contains('@'), "{}: {v}", m.id);
                 }
                 (EntityKind::Phone, EntityValue::Text(v)) => {
-                    assert!(v.chars().all(|c| c.is_ascii_digit() || c == '+'), "{}: phone {v}", m.id)
+                    assert!(
+                        v.chars().all(|c| c.is_ascii_digit() || c == '+'),
+                        "{}: phone {v}",
+                        m.id
+                    )
                 }
                 (_, EntityValue::Text(v)) => assert_eq!(v.as_str(), e.text.trim(), "{}", m.id),
             }
@@ -121,7 +161,11 @@ fn no_text_is_in_two_splits_even_after_normalisation() {
         }
         let key = sandesh_text::normalize(&m.text).text().to_string();
         if let Some((other, id)) = normalised.insert(key, (split, m.id.clone())) {
-            assert_eq!(other, split, "{} ({other}) and {} ({split}) normalise alike", id, m.id);
+            assert_eq!(
+                other, split,
+                "{} ({other}) and {} ({split}) normalise alike",
+                id, m.id
+            );
         }
     }
 }
@@ -152,7 +196,10 @@ fn counts_meet_the_datasheet() {
     assert!(hard * 10 >= total, "{hard} hard cases of {total}");
     for split in ["dev", "test"] {
         let share = per_split[split] as f64 / total as f64;
-        assert!((0.08..=0.13).contains(&share), "{split} is {share:.3} of the data");
+        assert!(
+            (0.08..=0.13).contains(&share),
+            "{split} is {share:.3} of the data"
+        );
     }
 }
 
@@ -169,7 +216,9 @@ fn the_split_rule_is_checked_for_real() {
         source: Some(source.into()),
         borderline: None,
     };
-    let splits: std::collections::HashSet<_> = (0..200).map(|i| expected_split(&mk(&format!("h-{i}"), "hand"))).collect();
+    let splits: std::collections::HashSet<_> = (0..200)
+        .map(|i| expected_split(&mk(&format!("h-{i}"), "hand")))
+        .collect();
     assert_eq!(splits.len(), 3);
     assert_eq!(expected_split(&mk("h-1", "gen")), "train");
 }

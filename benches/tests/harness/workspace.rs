@@ -11,11 +11,24 @@ fn allowed(krate: &str) -> Option<&'static [&'static str]> {
         "sandesh-text" => &["sandesh-types"],
         "sandesh-extract" => &["sandesh-types", "sandesh-text"],
         "sandesh-model" => &["sandesh-types", "sandesh-text"],
-        "sandesh" => &["sandesh-types", "sandesh-text", "sandesh-extract", "sandesh-model"],
+        "sandesh" => &[
+            "sandesh-types",
+            "sandesh-text",
+            "sandesh-extract",
+            "sandesh-model",
+        ],
         "sandesh-chat" => &["sandesh-types"],
         "sandesh-server" => &["sandesh", "sandesh-types"],
         "sandesh-cli" => &["sandesh", "sandesh-chat", "sandesh-server"],
-        "sandesh-bench" => &["sandesh", "sandesh-types", "sandesh-text", "sandesh-extract", "sandesh-model", "sandesh-chat", "sandesh-server"],
+        "sandesh-bench" => &[
+            "sandesh",
+            "sandesh-types",
+            "sandesh-text",
+            "sandesh-extract",
+            "sandesh-model",
+            "sandesh-chat",
+            "sandesh-server",
+        ],
         _ => return None,
     })
 }
@@ -25,12 +38,20 @@ fn forbidden_external(krate: &str, dep: &str, optional: bool) -> Option<&'static
     let library = !matches!(krate, "sandesh-cli" | "sandesh-bench");
     match dep {
         "anyhow" if library => Some("anyhow is for binaries and tests only"),
-        d if d.starts_with("candle") && krate != "sandesh-model" => Some("candle stays inside sandesh-model"),
-        "hf-hub" if krate != "sandesh-model" || !optional => Some("hf-hub only behind sandesh-model's off-by-default `hub` feature"),
-        "tokio" | "axum" if !matches!(krate, "sandesh-server" | "sandesh-cli" | "sandesh-bench") => {
+        d if d.starts_with("candle") && krate != "sandesh-model" => {
+            Some("candle stays inside sandesh-model")
+        }
+        "hf-hub" if krate != "sandesh-model" || !optional => {
+            Some("hf-hub only behind sandesh-model's off-by-default `hub` feature")
+        }
+        "tokio" | "axum"
+            if !matches!(krate, "sandesh-server" | "sandesh-cli" | "sandesh-bench") =>
+        {
             Some("async runtimes and HTTP belong to sandesh-server")
         }
-        _ if krate == "sandesh-types" && !matches!(dep, "serde" | "thiserror") => Some("sandesh-types depends on serde and thiserror only"),
+        _ if krate == "sandesh-types" && !matches!(dep, "serde" | "thiserror") => {
+            Some("sandesh-types depends on serde and thiserror only")
+        }
         _ => None,
     }
 }
@@ -42,7 +63,11 @@ fn edges(metadata: &Value) -> Vec<(String, String, bool)> {
         let name = p["name"].as_str().unwrap().to_string();
         for d in p["dependencies"].as_array().unwrap() {
             if d["kind"].is_null() {
-                out.push((name.clone(), d["name"].as_str().unwrap().to_string(), d["optional"].as_bool().unwrap_or(false)));
+                out.push((
+                    name.clone(),
+                    d["name"].as_str().unwrap().to_string(),
+                    d["optional"].as_bool().unwrap_or(false),
+                ));
             }
         }
     }
@@ -74,15 +99,34 @@ fn violations(edges: &[(String, String, bool)]) -> Vec<String> {
 fn dependency_edges_follow_style_md() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(sandesh_bench::repo_root())
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let metadata: Value = serde_json::from_slice(&out.stdout).unwrap();
     let e = edges(&metadata);
-    for krate in ["sandesh-types", "sandesh-text", "sandesh-model", "sandesh", "sandesh-cli"] {
-        assert!(e.iter().any(|(k, _, _)| k == krate), "{krate} is in the workspace");
+    for krate in [
+        "sandesh-types",
+        "sandesh-text",
+        "sandesh-model",
+        "sandesh",
+        "sandesh-cli",
+    ] {
+        assert!(
+            e.iter().any(|(k, _, _)| k == krate),
+            "{krate} is in the workspace"
+        );
     }
     let v = violations(&e);
     assert!(v.is_empty(), "{v:#?}");
@@ -101,8 +145,16 @@ fn the_rules_catch_upward_and_forbidden_edges() {
         edge("sandesh-mystery", "serde"),
     ];
     for e in &bad {
-        assert_eq!(violations(std::slice::from_ref(e)).len(), 1, "{e:?} must be caught");
+        assert_eq!(
+            violations(std::slice::from_ref(e)).len(),
+            1,
+            "{e:?} must be caught"
+        );
     }
-    let good = [edge("sandesh", "sandesh-model"), edge("sandesh-cli", "anyhow"), ("sandesh-model".into(), "hf-hub".into(), true)];
+    let good = [
+        edge("sandesh", "sandesh-model"),
+        edge("sandesh-cli", "anyhow"),
+        ("sandesh-model".into(), "hf-hub".into(), true),
+    ];
     assert!(violations(&good).is_empty());
 }

@@ -38,11 +38,16 @@ pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
         }
         let engine = crate::engine(model)?;
         let input: Box<dyn Read> = match &args.input {
-            Some(p) => Box::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?),
+            Some(p) => Box::new(
+                std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+            ),
             None => Box::new(std::io::stdin().lock()),
         };
         let output: Box<dyn Write> = match &args.output {
-            Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+            Some(p) => Box::new(
+                std::fs::File::create(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?,
+            ),
             None => Box::new(std::io::stdout().lock()),
         };
         let (lines, errors) = jsonl(&engine, BufReader::new(input), BufWriter::new(output))?;
@@ -69,43 +74,91 @@ pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
 fn print_plain(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
     writeln!(out, "intent:     {} ({:.2})", a.intent, a.confidence)?;
     writeln!(out, "language:   {}", a.lang)?;
-    let ranked: Vec<String> = a.intents.iter().map(|s| format!("{} {:.2}", s.intent, s.score)).collect();
+    let ranked: Vec<String> = a
+        .intents
+        .iter()
+        .map(|s| format!("{} {:.2}", s.intent, s.score))
+        .collect();
     writeln!(out, "ranked:     {}", ranked.join(", "))?;
     for e in &a.entities {
-        writeln!(out, "entity:     {} {:?} [{}..{})", e.kind, e.text, e.span.start, e.span.end)?;
+        writeln!(
+            out,
+            "entity:     {} {:?} [{}..{})",
+            e.kind, e.text, e.span.start, e.span.end
+        )?;
     }
     Ok(())
 }
 
 enum Line {
-    Message { id: Option<MessageId>, text: String },
-    Bad { id: Value, code: ErrorCode, message: String },
+    Message {
+        id: Option<MessageId>,
+        text: String,
+    },
+    Bad {
+        id: Value,
+        code: ErrorCode,
+        message: String,
+    },
 }
 
 fn parse_line(raw: &[u8]) -> Line {
     let bad = |id: Value, code, message: String| Line::Bad { id, code, message };
     let s = match std::str::from_utf8(raw) {
         Ok(s) => s,
-        Err(e) => return bad(Value::Null, ErrorCode::InvalidUtf8, format!("the line is not valid UTF-8: {e}")),
+        Err(e) => {
+            return bad(
+                Value::Null,
+                ErrorCode::InvalidUtf8,
+                format!("the line is not valid UTF-8: {e}"),
+            )
+        }
     };
     let v: Value = match serde_json::from_str(s) {
         Ok(v) => v,
-        Err(e) => return bad(Value::Null, ErrorCode::InvalidInput, format!("the line is not JSON: {e}")),
+        Err(e) => {
+            return bad(
+                Value::Null,
+                ErrorCode::InvalidInput,
+                format!("the line is not JSON: {e}"),
+            )
+        }
     };
     let Value::Object(obj) = v else {
-        return bad(Value::Null, ErrorCode::InvalidInput, "the line is not a JSON object".into());
+        return bad(
+            Value::Null,
+            ErrorCode::InvalidInput,
+            "the line is not a JSON object".into(),
+        );
     };
     let raw_id = obj.get("id").cloned().unwrap_or(Value::Null);
     let id = match &raw_id {
         Value::Null => None,
         Value::String(s) => Some(MessageId::Str(s.clone())),
         Value::Number(n) if n.as_i64().is_some() => n.as_i64().map(MessageId::Int),
-        _ => return bad(raw_id, ErrorCode::InvalidInput, "\"id\" must be a string or an integer".into()),
+        _ => {
+            return bad(
+                raw_id,
+                ErrorCode::InvalidInput,
+                "\"id\" must be a string or an integer".into(),
+            )
+        }
     };
     match obj.get("text") {
-        Some(Value::String(t)) => Line::Message { id, text: t.clone() },
-        Some(_) => bad(raw_id, ErrorCode::InvalidInput, "\"text\" must be a string".into()),
-        None => bad(raw_id, ErrorCode::InvalidInput, "the line has no \"text\"".into()),
+        Some(Value::String(t)) => Line::Message {
+            id,
+            text: t.clone(),
+        },
+        Some(_) => bad(
+            raw_id,
+            ErrorCode::InvalidInput,
+            "\"text\" must be a string".into(),
+        ),
+        None => bad(
+            raw_id,
+            ErrorCode::InvalidInput,
+            "the line has no \"text\"".into(),
+        ),
     }
 }
 
@@ -114,7 +167,11 @@ fn error_line(id: Value, code: ErrorCode, message: &str) -> Value {
 }
 
 /// Streams JSON lines through the engine; returns (lines, lines with errors).
-pub fn jsonl(engine: &Engine, mut input: impl BufRead, mut output: impl Write) -> anyhow::Result<(usize, usize)> {
+pub fn jsonl(
+    engine: &Engine,
+    mut input: impl BufRead,
+    mut output: impl Write,
+) -> anyhow::Result<(usize, usize)> {
     let mut total = 0;
     let mut errors = 0;
     let mut chunk: Vec<Line> = Vec::with_capacity(CHUNK);
@@ -142,7 +199,11 @@ pub fn jsonl(engine: &Engine, mut input: impl BufRead, mut output: impl Write) -
     Ok((total, errors))
 }
 
-fn flush(engine: &Engine, chunk: &mut Vec<Line>, output: &mut impl Write) -> anyhow::Result<(usize, usize)> {
+fn flush(
+    engine: &Engine,
+    chunk: &mut Vec<Line>,
+    output: &mut impl Write,
+) -> anyhow::Result<(usize, usize)> {
     let results = {
         let texts: Vec<&str> = chunk
             .iter()

@@ -17,6 +17,50 @@ pub struct Args {
     /// Leave out lines marked `"borderline": true` (external benchmark files).
     #[arg(long)]
     exclude_borderline: bool,
+    /// Also time each message on one thread (normalise + classify): median, p99, mean in µs.
+    #[arg(long)]
+    timing: bool,
+}
+
+/// Per-message latency on one thread, in microseconds.
+#[derive(serde::Serialize)]
+struct Timing {
+    messages: usize,
+    passes: usize,
+    median_us: f64,
+    p99_us: f64,
+    mean_us: f64,
+}
+
+fn time_messages(
+    engine: &sandesh::Engine,
+    messages: &[sandesh::LabelledMessage],
+) -> Option<Timing> {
+    if messages.is_empty() {
+        return None;
+    }
+    // Warm caches once, then time enough passes for a stable median (at least ~20,000 calls).
+    for m in messages {
+        std::hint::black_box(engine.classify(&m.text).ok());
+    }
+    let passes = (20_000 / messages.len()).clamp(1, 50);
+    let mut us = Vec::with_capacity(messages.len() * passes);
+    for _ in 0..passes {
+        for m in messages {
+            let t = std::time::Instant::now();
+            std::hint::black_box(engine.classify(&m.text).ok());
+            us.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    us.sort_by(f64::total_cmp);
+    let at = |q: f64| us[((us.len() - 1) as f64 * q).round() as usize];
+    Some(Timing {
+        messages: messages.len(),
+        passes,
+        median_us: at(0.5),
+        p99_us: at(0.99),
+        mean_us: us.iter().sum::<f64>() / us.len() as f64,
+    })
 }
 
 pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
@@ -24,7 +68,8 @@ pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let mut reports = Vec::new();
     for path in &args.files {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let (mut messages, unreadable) = read_labelled(&bytes);
         let before = messages.len();
         if args.exclude_borderline {
@@ -32,28 +77,50 @@ pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
         }
         let excluded = before - messages.len();
         let mut report = evaluate(&engine, &messages);
+        let timing = if args.timing {
+            time_messages(&engine, &messages)
+        } else {
+            None
+        };
         let mut skipped = unreadable;
         skipped.append(&mut report.skipped);
         report.skipped = skipped;
         if !args.json {
             print_report(&mut out, &path.display().to_string(), &report, excluded)?;
+            if let Some(t) = &timing {
+                writeln!(
+                    out,
+                    "latency per message, one thread: median {:.2} µs, p99 {:.2} µs, mean {:.2} µs ({} messages × {} passes)\n",
+                    t.median_us, t.p99_us, t.mean_us, t.messages, t.passes
+                )?;
+            }
         }
         reports.push(json!({
             "file": path.display().to_string(),
             "model": engine.model_path().display().to_string(),
             "borderline_excluded": excluded,
             "report": report,
+            "timing": timing,
         }));
     }
     if args.json {
-        let v = if reports.len() == 1 { reports.remove(0) } else { json!(reports) };
+        let v = if reports.len() == 1 {
+            reports.remove(0)
+        } else {
+            json!(reports)
+        };
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usize) -> std::io::Result<()> {
+fn print_report(
+    out: &mut impl Write,
+    file: &str,
+    r: &EvalReport,
+    excluded: usize,
+) -> std::io::Result<()> {
     let i = &r.intent;
     writeln!(out, "== {file}")?;
     write!(out, "messages {}", i.n)?;
@@ -66,7 +133,11 @@ fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usiz
         "accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}  classified as not-other {:.4}",
         i.accuracy, i.macro_f1, i.ece, r.non_other_share
     )?;
-    writeln!(out, "\n{:<10} {:>9} {:>9} {:>9} {:>8}", "intent", "precision", "recall", "F1", "support")?;
+    writeln!(
+        out,
+        "\n{:<10} {:>9} {:>9} {:>9} {:>8}",
+        "intent", "precision", "recall", "F1", "support"
+    )?;
     for s in &i.per_intent {
         writeln!(
             out,
@@ -81,7 +152,11 @@ fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usiz
     writeln!(out, "\nconfusion (rows gold, columns predicted)")?;
     write!(out, "{:<10}", "")?;
     for intent in sandesh::Intent::ALL {
-        write!(out, " {:>7}", &intent.as_str()[..intent.as_str().len().min(7)])?;
+        write!(
+            out,
+            " {:>7}",
+            &intent.as_str()[..intent.as_str().len().min(7)]
+        )?;
     }
     writeln!(out)?;
     for intent in sandesh::Intent::ALL {
@@ -95,15 +170,33 @@ fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usiz
         }
         writeln!(out)?;
     }
-    writeln!(out, "\n{:<10} {:>6} {:>9} {:>9} {:>9}", "language", "n", "accuracy", "macro-F1", "lang-id")?;
+    writeln!(
+        out,
+        "\n{:<10} {:>6} {:>9} {:>9} {:>9}",
+        "language", "n", "accuracy", "macro-F1", "lang-id"
+    )?;
     for (lang, g) in &r.by_lang {
-        let lid = g.lang_id_accuracy.map_or("-".to_string(), |a| format!("{a:.4}"));
-        writeln!(out, "{lang:<10} {:>6} {:>9.4} {:>9.4} {lid:>9}", g.n, g.accuracy, g.macro_f1)?;
+        let lid = g
+            .lang_id_accuracy
+            .map_or("-".to_string(), |a| format!("{a:.4}"));
+        writeln!(
+            out,
+            "{lang:<10} {:>6} {:>9.4} {:>9.4} {lid:>9}",
+            g.n, g.accuracy, g.macro_f1
+        )?;
     }
     if r.by_source.len() > 1 {
-        writeln!(out, "\n{:<26} {:>6} {:>9} {:>9}", "source", "n", "accuracy", "macro-F1")?;
+        writeln!(
+            out,
+            "\n{:<26} {:>6} {:>9} {:>9}",
+            "source", "n", "accuracy", "macro-F1"
+        )?;
         for (src, g) in &r.by_source {
-            writeln!(out, "{src:<26} {:>6} {:>9.4} {:>9.4}", g.n, g.accuracy, g.macro_f1)?;
+            writeln!(
+                out,
+                "{src:<26} {:>6} {:>9.4} {:>9.4}",
+                g.n, g.accuracy, g.macro_f1
+            )?;
         }
     }
     let l = &r.lang_id;
@@ -112,7 +205,11 @@ fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usiz
         "\nlanguage id: native-script {:.4} (n={}), Latin-script {:.4} (n={})",
         l.native_accuracy, l.native_n, l.latin_accuracy, l.latin_n
     )?;
-    writeln!(out, "\n{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}", "entity", "gold", "predicted", "precision", "recall", "F1")?;
+    writeln!(
+        out,
+        "\n{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}",
+        "entity", "gold", "predicted", "precision", "recall", "F1"
+    )?;
     for (kind, s) in &r.entities {
         writeln!(
             out,
@@ -126,7 +223,11 @@ fn print_report(out: &mut impl Write, file: &str, r: &EvalReport, excluded: usiz
             writeln!(out, "  {id}: {reason}")?;
         }
         if r.skipped.len() > 20 {
-            writeln!(out, "  … and {} more (--json lists all)", r.skipped.len() - 20)?;
+            writeln!(
+                out,
+                "  … and {} more (--json lists all)",
+                r.skipped.len() - 20
+            )?;
         }
     }
     writeln!(out)

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "sandesh", version, about = "On-device language engine for WhatsApp business messages")]
+#[command(
+    name = "sandesh",
+    version,
+    about = "On-device language engine for WhatsApp business messages"
+)]
 struct Cli {
     /// Model directory (default: $SANDESH_MODEL_DIR, else the shipped models/fast).
     #[arg(long, global = true, value_name = "DIR")]

@@ -37,13 +37,19 @@ fn read(path: &PathBuf) -> anyhow::Result<(Vec<u8>, Vec<sandesh::LabelledMessage
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (messages, bad) = read_labelled(&bytes);
     if let Some(b) = bad.first() {
-        bail!("{}: {}: {} ({} bad lines)", path.display(), b.id, b.reason, bad.len());
+        bail!(
+            "{}: {}: {} ({} bad lines)",
+            path.display(),
+            b.id,
+            b.reason,
+            bad.len()
+        );
     }
     Ok((bytes, messages))
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.dim == 0 || args.buckets == 0 || args.epochs == 0 || !(args.lr > 0.0) {
+    if args.dim == 0 || args.buckets == 0 || args.epochs == 0 || !args.lr.is_finite() || args.lr <= 0.0 {
         bail!("--dim, --buckets, --epochs and --lr must be positive");
     }
     let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;
@@ -59,11 +65,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
     };
     let hash = sandesh::data_hash(&[&train_bytes, &dev_bytes]);
-    let mut trained = sandesh::training::train(&train, &dev, config, LangIdConfig::default(), hash)?;
+    let mut trained =
+        sandesh::training::train(&train, &dev, config, LangIdConfig::default(), hash)?;
     trained.model.save(&args.out)?;
     let r = &trained.dev;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&trained.model.manifest.metrics)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&trained.model.manifest.metrics)?
+        );
     } else {
         println!(
             "trained on {} messages, calibrated on {} (dev); wrote {}",

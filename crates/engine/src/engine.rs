@@ -77,7 +77,11 @@ fn candidate_dirs() -> Vec<PathBuf> {
     if let Ok(cwd) = std::env::current_dir() {
         out.push(cwd.join(&rel));
     }
-    out.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(&rel));
+    out.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(&rel),
+    );
     out
 }
 
@@ -171,6 +175,9 @@ impl Engine {
 
     /// Classifies many messages on all cores; results are in input order, one per message.
     pub fn classify_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Result<Analysis>> {
-        texts.par_iter().map(|t| self.classify(t.as_ref())).collect()
+        texts
+            .par_iter()
+            .map(|t| self.classify(t.as_ref()))
+            .collect()
     }
 }

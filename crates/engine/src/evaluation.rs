@@ -94,7 +94,10 @@ fn group(rows: &[&Scored]) -> GroupScores {
     let pred: Vec<Intent> = rows.iter().map(|r| r.pred).collect();
     let conf: Vec<f32> = rows.iter().map(|r| r.conf).collect();
     let rep = classification_report(&gold, &pred, &conf);
-    let known: Vec<_> = rows.iter().filter_map(|r| r.gold_lang.map(|g| g == r.pred_lang)).collect();
+    let known: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.gold_lang.map(|g| g == r.pred_lang))
+        .collect();
     GroupScores {
         n: rows.len(),
         accuracy: rep.accuracy,
@@ -137,12 +140,18 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         for g in &m.entities {
             let s = entities.entry(g.kind.as_str().to_string()).or_default();
             s.gold += 1;
-            if a.entities.iter().any(|p| p.kind == g.kind && p.span == g.span) {
+            if a.entities
+                .iter()
+                .any(|p| p.kind == g.kind && p.span == g.span)
+            {
                 s.correct += 1;
             }
         }
         for p in &a.entities {
-            entities.entry(p.kind.as_str().to_string()).or_default().predicted += 1;
+            entities
+                .entry(p.kind.as_str().to_string())
+                .or_default()
+                .predicted += 1;
         }
         scored.push(Scored {
             gold: m.intent,
@@ -188,9 +197,18 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
     let conf: Vec<f32> = scored.iter().map(|s| s.conf).collect();
     EvalReport {
         intent: classification_report(&gold, &pred, &conf),
-        non_other_share: ratio(pred.iter().filter(|&&p| p != Intent::Other).count(), pred.len()),
-        by_lang: by_lang_rows.iter().map(|(k, v)| (k.clone(), group(v))).collect(),
-        by_source: by_source_rows.iter().map(|(k, v)| (k.clone(), group(v))).collect(),
+        non_other_share: ratio(
+            pred.iter().filter(|&&p| p != Intent::Other).count(),
+            pred.len(),
+        ),
+        by_lang: by_lang_rows
+            .iter()
+            .map(|(k, v)| (k.clone(), group(v)))
+            .collect(),
+        by_source: by_source_rows
+            .iter()
+            .map(|(k, v)| (k.clone(), group(v)))
+            .collect(),
         lang_id: LangIdScores {
             native_n: nat,
             native_accuracy: ratio(nat_ok, nat),

@@ -26,5 +26,6 @@ pub use error::{Error, Result};
 pub use sandesh_model::{data_hash, metrics, FastConfig, FeatureConfig, Manifest, ModelDir};
 pub use sandesh_text::LangIdConfig;
 pub use sandesh_types::{
-    Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage, Lang, MessageId, Route, Span,
+    Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage,
+    Lang, MessageId, Route, Span,
 };

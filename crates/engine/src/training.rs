@@ -4,7 +4,9 @@
 use crate::evaluation::{evaluate, EvalReport};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::metrics::{classification_report, ClassificationReport};
-use sandesh_model::{fit_temperature, FastConfig, FastTrainer, ModelDir, TrainExample, TrainingInfo};
+use sandesh_model::{
+    fit_temperature, FastConfig, FastTrainer, ModelDir, TrainExample, TrainingInfo,
+};
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
 
@@ -37,7 +39,8 @@ pub fn train(
     if train_rows.is_empty() {
         return Err(sandesh_model::Error::Training("no training messages".into()).into());
     }
-    let lid = LangIdTrainer { config: langid }.train(train_rows.iter().map(|(t, _, l)| (t.as_str(), *l)));
+    let lid =
+        LangIdTrainer { config: langid }.train(train_rows.iter().map(|(t, _, l)| (t.as_str(), *l)));
     let examples: Vec<TrainExample> = train_rows
         .iter()
         .map(|(t, i, l)| TrainExample::new(t.clone(), *i, *l))

@@ -9,11 +9,17 @@ use std::sync::OnceLock;
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builder().build().expect("the shipped model loads without configuration"))
+    ENGINE.get_or_init(|| {
+        Engine::builder()
+            .build()
+            .expect("the shipped model loads without configuration")
+    })
 }
 
 fn dataset(name: &str) -> Vec<sandesh::LabelledMessage> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../datasets")
+        .join(name);
     let (messages, bad) = read_labelled(&std::fs::read(&path).unwrap());
     assert!(bad.is_empty(), "{name}: {bad:?}");
     messages
@@ -23,9 +29,15 @@ fn check_shape(text: &str, a: &sandesh::Analysis) {
     assert_eq!(a.intents.len(), Intent::ALL.len(), "{text}");
     assert_eq!(a.intents[0].intent, a.intent);
     assert_eq!(a.intents[0].score, a.confidence);
-    assert!(a.intents.windows(2).all(|w| w[0].score >= w[1].score), "ranked: {text}");
+    assert!(
+        a.intents.windows(2).all(|w| w[0].score >= w[1].score),
+        "ranked: {text}"
+    );
     let sum: f32 = a.intents.iter().map(|s| s.score).sum();
-    assert!((sum - 1.0).abs() < 1e-4, "probabilities sum to {sum} for {text}");
+    assert!(
+        (sum - 1.0).abs() < 1e-4,
+        "probabilities sum to {sum} for {text}"
+    );
     assert!((0.0..=1.0).contains(&a.confidence));
     for e in &a.entities {
         assert!(e.matches(text), "entity {e:?} does not index {text:?}");
@@ -49,7 +61,10 @@ fn texts_over_the_limit_are_refused_with_the_limit() {
     // The limit counts chars: "कितने का" is 8 chars but 22 bytes.
     assert!(small.classify("कितने का").is_ok());
     let huge = "a".repeat(sandesh::DEFAULT_MAX_CHARS + 1);
-    assert_eq!(engine().classify(&huge).unwrap_err().code(), ErrorCode::TextTooLong);
+    assert_eq!(
+        engine().classify(&huge).unwrap_err().code(),
+        ErrorCode::TextTooLong
+    );
 }
 
 #[test]
@@ -66,7 +81,9 @@ fn awkward_but_valid_texts_get_an_analysis() {
         &"kitne ka hai ".repeat(2000),
         "ஆர்டர் வரவில்லை 😡",
     ] {
-        let a = engine().classify(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let a = engine()
+            .classify(text)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
         check_shape(text, &a);
     }
     assert_eq!(engine().classify("🙏🙏").unwrap().lang, Lang::En);
@@ -74,7 +91,12 @@ fn awkward_but_valid_texts_get_an_analysis() {
 
 #[test]
 fn batch_matches_one_by_one_in_order() {
-    let texts: Vec<String> = dataset("dev.jsonl").into_iter().take(200).map(|m| m.text).chain(["".to_string()]).collect();
+    let texts: Vec<String> = dataset("dev.jsonl")
+        .into_iter()
+        .take(200)
+        .map(|m| m.text)
+        .chain(["".to_string()])
+        .collect();
     let batch = engine().classify_batch(&texts);
     assert_eq!(batch.len(), texts.len());
     for (t, b) in texts.iter().zip(&batch) {
@@ -88,15 +110,24 @@ fn batch_matches_one_by_one_in_order() {
 
 #[test]
 fn a_missing_model_directory_is_a_clear_error() {
-    let err = Engine::builder().model_dir("/nonexistent/sandesh-model").build().unwrap_err();
+    let err = Engine::builder()
+        .model_dir("/nonexistent/sandesh-model")
+        .build()
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidModel);
-    assert!(err.to_string().contains("/nonexistent/sandesh-model"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/sandesh-model"),
+        "{err}"
+    );
 }
 
 #[test]
 fn shipped_model_answers_for_all_19_tags() {
     let mut by_lang: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    let messages: Vec<_> = dataset("dev.jsonl").into_iter().chain(dataset("test.jsonl")).collect();
+    let messages: Vec<_> = dataset("dev.jsonl")
+        .into_iter()
+        .chain(dataset("test.jsonl"))
+        .collect();
     for m in &messages {
         let a = engine().classify(&m.text).unwrap();
         check_shape(&m.text, &a);
@@ -105,21 +136,40 @@ fn shipped_model_answers_for_all_19_tags() {
         e.1 += usize::from(a.intent == m.intent);
         e.2 += usize::from(a.lang.as_str() == m.lang);
     }
-    assert_eq!(by_lang.len(), 19, "held-out data covers every tag: {:?}", by_lang.keys());
+    assert_eq!(
+        by_lang.len(),
+        19,
+        "held-out data covers every tag: {:?}",
+        by_lang.keys()
+    );
     for lang in Lang::ALL {
         let (n, intent_ok, lang_ok) = by_lang[lang.as_str()];
         let intent_acc = intent_ok as f64 / n as f64;
         let lang_acc = lang_ok as f64 / n as f64;
-        assert!(intent_acc >= 0.6, "{lang}: intent accuracy {intent_acc:.2} on {n} held-out messages");
-        assert!(lang_acc >= 0.7, "{lang}: language-id accuracy {lang_acc:.2} on {n} held-out messages");
+        assert!(
+            intent_acc >= 0.6,
+            "{lang}: intent accuracy {intent_acc:.2} on {n} held-out messages"
+        );
+        assert!(
+            lang_acc >= 0.7,
+            "{lang}: language-id accuracy {lang_acc:.2} on {n} held-out messages"
+        );
     }
 }
 
 #[test]
 fn shipped_model_meets_the_language_id_aims_on_dev() {
     let report = sandesh::evaluation::evaluate(engine(), &dataset("dev.jsonl"));
-    assert!(report.lang_id.native_accuracy >= 0.97, "{:?}", report.lang_id);
-    assert!(report.lang_id.latin_accuracy >= 0.85, "{:?}", report.lang_id);
+    assert!(
+        report.lang_id.native_accuracy >= 0.97,
+        "{:?}",
+        report.lang_id
+    );
+    assert!(
+        report.lang_id.latin_accuracy >= 0.85,
+        "{:?}",
+        report.lang_id
+    );
     assert!(report.skipped.is_empty());
 }
 
@@ -127,7 +177,11 @@ fn shipped_model_meets_the_language_id_aims_on_dev() {
 fn shipped_model_scores_on_held_out_test() {
     let report = sandesh::evaluation::evaluate(engine(), &dataset("test.jsonl"));
     // A floor well under the measured figure (README): a regression guard, not the goal.
-    assert!(report.intent.macro_f1 >= 0.75, "macro-F1 {:.3}", report.intent.macro_f1);
+    assert!(
+        report.intent.macro_f1 >= 0.75,
+        "macro-F1 {:.3}",
+        report.intent.macro_f1
+    );
     assert!(report.intent.ece <= 0.12, "ECE {:.3}", report.intent.ece);
 }
 

@@ -127,12 +127,19 @@ fn f32_bytes(v: &[f32]) -> Vec<u8> {
 }
 
 fn f16_bytes(v: &[f32]) -> Vec<u8> {
-    v.iter().flat_map(|x| f16::from_f32(*x).to_le_bytes()).collect()
+    v.iter()
+        .flat_map(|x| f16::from_f32(*x).to_le_bytes())
+        .collect()
 }
 
 impl ModelDir {
     /// Builds the manifest for a trained model (files are filled in by [`ModelDir::save`]).
-    pub fn new(fast: FastClassifier, langid: LangId, training: TrainingInfo, metrics: serde_json::Value) -> Self {
+    pub fn new(
+        fast: FastClassifier,
+        langid: LangId,
+        training: TrainingInfo,
+        metrics: serde_json::Value,
+    ) -> Self {
         let lc = *langid.config();
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
@@ -146,13 +153,20 @@ impl ModelDir {
                 max_n: lc.max_n,
                 alpha: lc.alpha,
                 native_share: lc.native_share,
-                classes: MODEL_CLASSES.iter().map(|l| l.as_str().to_string()).collect(),
+                classes: MODEL_CLASSES
+                    .iter()
+                    .map(|l| l.as_str().to_string())
+                    .collect(),
             },
             files: BTreeMap::new(),
             training,
             metrics,
         };
-        ModelDir { manifest, fast, langid }
+        ModelDir {
+            manifest,
+            fast,
+            langid,
+        }
     }
 
     /// Writes `model.safetensors` and `manifest.json` into `dir` (created if missing).
@@ -170,8 +184,14 @@ impl ModelDir {
             (T_EMB, view(Dtype::F16, vec![buckets, d], &emb)?),
             (T_W, view(Dtype::F32, vec![Intent::ALL.len(), d], &w)?),
             (T_B, view(Dtype::F32, vec![Intent::ALL.len()], &b)?),
-            (T_LANG, view(Dtype::F16, vec![lang_rows, MODEL_CLASSES.len()], &lang)?),
-            (T_PRIOR, view(Dtype::F32, vec![MODEL_CLASSES.len()], &prior)?),
+            (
+                T_LANG,
+                view(Dtype::F16, vec![lang_rows, MODEL_CLASSES.len()], &lang)?,
+            ),
+            (
+                T_PRIOR,
+                view(Dtype::F32, vec![MODEL_CLASSES.len()], &prior)?,
+            ),
         ];
         let bytes = safetensors::serialize(tensors, None)
             .map_err(|e| Error::Training(format!("serialising weights: {e}")))?;
@@ -186,10 +206,11 @@ impl ModelDir {
         )]);
         self.manifest.temperature = self.fast.temperature();
         let manifest_path = dir.join(MANIFEST_FILE);
-        let mut json = serde_json::to_string_pretty(&self.manifest).map_err(|e| Error::Manifest {
-            path: manifest_path.clone(),
-            reason: e.to_string(),
-        })?;
+        let mut json =
+            serde_json::to_string_pretty(&self.manifest).map_err(|e| Error::Manifest {
+                path: manifest_path.clone(),
+                reason: e.to_string(),
+            })?;
         json.push('\n');
         std::fs::write(&manifest_path, json).map_err(io(&manifest_path))
     }
@@ -216,11 +237,17 @@ impl ModelDir {
             )));
         }
         if manifest.kind != "fast" {
-            return Err(mismatch(format!("model kind {:?}, expected \"fast\"", manifest.kind)));
+            return Err(mismatch(format!(
+                "model kind {:?}, expected \"fast\"",
+                manifest.kind
+            )));
         }
         let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
         if manifest.labels != labels {
-            return Err(mismatch(format!("labels {:?}, expected {labels:?}", manifest.labels)));
+            return Err(mismatch(format!(
+                "labels {:?}, expected {labels:?}",
+                manifest.labels
+            )));
         }
         let classes: Vec<&str> = MODEL_CLASSES.iter().map(|l| l.as_str()).collect();
         if manifest.langid.classes != classes {
@@ -230,7 +257,9 @@ impl ModelDir {
             )));
         }
         if !manifest.files.contains_key(WEIGHTS_FILE) {
-            return Err(mismatch(format!("the manifest does not list {WEIGHTS_FILE}")));
+            return Err(mismatch(format!(
+                "the manifest does not list {WEIGHTS_FILE}"
+            )));
         }
         let mut weights = Vec::new();
         for (name, entry) in &manifest.files {
@@ -257,7 +286,8 @@ impl ModelDir {
                 weights = bytes;
             }
         }
-        let st = SafeTensors::deserialize(&weights).map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
+        let st = SafeTensors::deserialize(&weights)
+            .map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
         let fc = manifest.fast;
         let k = Intent::ALL.len();
         let read = |name: &str, dtype: Dtype, shape: &[usize]| -> Result<Vec<f32>> {
@@ -293,7 +323,10 @@ impl ModelDir {
         let mut bias = [0f32; 7];
         bias.copy_from_slice(&bias_v);
         if !(manifest.temperature.is_finite() && manifest.temperature > 0.0) {
-            return Err(mismatch(format!("temperature {} is not positive", manifest.temperature)));
+            return Err(mismatch(format!(
+                "temperature {} is not positive",
+                manifest.temperature
+            )));
         }
         let langid = LangId::from_parts(
             LangIdConfig {
@@ -314,7 +347,11 @@ impl ModelDir {
             bias,
             temperature: manifest.temperature,
         };
-        Ok(ModelDir { manifest, fast, langid })
+        Ok(ModelDir {
+            manifest,
+            fast,
+            langid,
+        })
     }
 }
 

@@ -39,7 +39,9 @@ impl Error {
     pub fn code(&self) -> sandesh_types::ErrorCode {
         match self {
             Error::Io { .. } => sandesh_types::ErrorCode::Io,
-            Error::Manifest { .. } | Error::Mismatch { .. } => sandesh_types::ErrorCode::InvalidModel,
+            Error::Manifest { .. } | Error::Mismatch { .. } => {
+                sandesh_types::ErrorCode::InvalidModel
+            }
             Error::Training(_) => sandesh_types::ErrorCode::InvalidInput,
         }
     }

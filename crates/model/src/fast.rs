@@ -179,7 +179,8 @@ impl FastTrainer {
             .iter()
             .map(|ex| {
                 let mut f = Vec::new();
-                cfg.features.extract(normalize(&ex.text).text(), ex.lang, &mut f);
+                cfg.features
+                    .extract(normalize(&ex.text).text(), ex.lang, &mut f);
                 (f, ex.intent.index())
             })
             .collect();
@@ -200,12 +201,11 @@ impl FastTrainer {
                 model.hidden(feats, &mut hidden);
                 let p = softmax_with_temperature(&model.output(&hidden), 1.0);
                 grad_hidden.fill(0.0);
-                for k in 0..K {
-                    let g = p[k] - if k == *gold { 1.0 } else { 0.0 };
-                    let w = &mut model.weight[k * d..(k + 1) * d];
-                    for j in 0..d {
-                        grad_hidden[j] += g * w[j];
-                        w[j] -= lr * g * hidden[j];
+                for (k, (&pk, w)) in p.iter().zip(model.weight.chunks_exact_mut(d)).enumerate() {
+                    let g = pk - if k == *gold { 1.0 } else { 0.0 };
+                    for ((gh, wj), &hj) in grad_hidden.iter_mut().zip(w.iter_mut()).zip(&hidden) {
+                        *gh += g * *wj;
+                        *wj -= lr * g * hj;
                     }
                     model.bias[k] -= lr * g;
                 }
@@ -277,7 +277,11 @@ mod tests {
             })
             .count();
         assert_eq!(correct, data.len());
-        let other_seed = FastTrainer::new(FastConfig { seed: 43, ..small() }).train(&data);
+        let other_seed = FastTrainer::new(FastConfig {
+            seed: 43,
+            ..small()
+        })
+        .train(&data);
         assert_ne!(a.embeddings, other_seed.embeddings);
     }
 

@@ -10,8 +10,9 @@
 //! Tokens with digits are replaced by their shape (`9876543210` → `0000000000`, `#45821` keeps
 //! its `#` token): the value of a number does not tell the intent, its form does.
 
-use sandesh_text::{fnv1a, words, Lang};
+use sandesh_text::{char_ngram_hashes, fnv1a, words, Lang};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Which features are extracted, and the size of the hash space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,11 +46,17 @@ const NS_BIGRAM: u8 = 11;
 const NS_CHAR: u8 = 12;
 const NS_LANG: u8 = 13;
 
-fn shape(token: &str) -> String {
-    token
-        .chars()
-        .map(|c| if c.is_numeric() { '0' } else { c })
-        .collect()
+fn shape(token: &str) -> Cow<'_, str> {
+    if token.chars().any(char::is_numeric) {
+        Cow::Owned(
+            token
+                .chars()
+                .map(|c| if c.is_numeric() { '0' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 impl FeatureConfig {
@@ -57,18 +64,7 @@ impl FeatureConfig {
     pub fn extract(&self, normalized: &str, lang: Lang, out: &mut Vec<u32>) {
         let buckets = self.buckets as u64;
         let bucket = |h: u64| (h % buckets) as u32;
-        let tokens: Vec<String> = words(normalized)
-            .iter()
-            .map(|t| {
-                if t.text.chars().any(char::is_numeric) {
-                    shape(t.text)
-                } else {
-                    t.text.to_string()
-                }
-            })
-            .collect();
-        let mut buf = String::new();
-        let mut chars: Vec<char> = Vec::new();
+        let tokens: Vec<Cow<'_, str>> = words(normalized).iter().map(|t| shape(t.text)).collect();
         for (i, tok) in tokens.iter().enumerate() {
             out.push(bucket(fnv1a(NS_WORD, &[tok])));
             if self.word_ngrams >= 2 {
@@ -79,17 +75,9 @@ impl FeatureConfig {
             if self.char_min == 0 || !tok.chars().any(char::is_alphabetic) {
                 continue;
             }
-            chars.clear();
-            chars.push('<');
-            chars.extend(tok.chars());
-            chars.push('>');
-            for n in self.char_min..=self.char_max.min(chars.len()) {
-                for w in chars.windows(n) {
-                    buf.clear();
-                    buf.extend(w);
-                    out.push(bucket(fnv1a(NS_CHAR, &[&buf])));
-                }
-            }
+            char_ngram_hashes(NS_CHAR, tok, self.char_min, self.char_max, |h| {
+                out.push(bucket(h))
+            });
         }
         if self.lang_feature {
             out.push(bucket(fnv1a(NS_LANG, &[lang.as_str()])));

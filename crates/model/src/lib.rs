@@ -37,7 +37,10 @@ pub mod metrics;
 mod rng;
 
 pub use calibration::{fit_temperature, softmax_with_temperature};
-pub use directory::{data_hash, FileEntry, LangIdManifest, Manifest, ModelDir, TrainingInfo, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
+pub use directory::{
+    data_hash, FileEntry, LangIdManifest, Manifest, ModelDir, TrainingInfo, FORMAT_VERSION,
+    MANIFEST_FILE, WEIGHTS_FILE,
+};
 pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;

@@ -44,7 +44,11 @@ pub struct ClassificationReport {
 
 /// Scores predictions against gold labels; `confidence` is the probability given to the
 /// predicted intent.
-pub fn classification_report(gold: &[Intent], predicted: &[Intent], confidence: &[f32]) -> ClassificationReport {
+pub fn classification_report(
+    gold: &[Intent],
+    predicted: &[Intent],
+    confidence: &[f32],
+) -> ClassificationReport {
     let n = gold.len().min(predicted.len()).min(confidence.len());
     let mut confusion = vec![vec![0usize; K]; K];
     for i in 0..n {
@@ -62,8 +66,16 @@ pub fn classification_report(gold: &[Intent], predicted: &[Intent], confidence: 
         if support == 0 && predicted_k == 0 {
             continue;
         }
-        let precision = if predicted_k > 0 { tp / predicted_k as f64 } else { 0.0 };
-        let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+        let precision = if predicted_k > 0 {
+            tp / predicted_k as f64
+        } else {
+            0.0
+        };
+        let recall = if support > 0 {
+            tp / support as f64
+        } else {
+            0.0
+        };
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {
@@ -84,8 +96,16 @@ pub fn classification_report(gold: &[Intent], predicted: &[Intent], confidence: 
     let hits: Vec<bool> = (0..n).map(|i| gold[i] == predicted[i]).collect();
     ClassificationReport {
         n,
-        accuracy: if n > 0 { correct as f64 / n as f64 } else { 0.0 },
-        macro_f1: if present > 0 { f1_sum / present as f64 } else { 0.0 },
+        accuracy: if n > 0 {
+            correct as f64 / n as f64
+        } else {
+            0.0
+        },
+        macro_f1: if present > 0 {
+            f1_sum / present as f64
+        } else {
+            0.0
+        },
         per_intent,
         confusion,
         ece: expected_calibration_error(&confidence[..n], &hits, 15),
@@ -131,7 +151,9 @@ mod tests {
         assert!((r.accuracy - 4.0 / 6.0).abs() < 1e-12);
         let lead = r.per_intent.iter().find(|s| s.intent == Lead).unwrap();
         // lead: tp 2, predicted 3, gold 3.
-        assert!((lead.precision - 2.0 / 3.0).abs() < 1e-12 && (lead.recall - 2.0 / 3.0).abs() < 1e-12);
+        assert!(
+            (lead.precision - 2.0 / 3.0).abs() < 1e-12 && (lead.recall - 2.0 / 3.0).abs() < 1e-12
+        );
         let support = r.per_intent.iter().find(|s| s.intent == Support).unwrap();
         // support: tp 1, predicted 2, gold 2 → F1 0.5. payment: F1 1.
         assert!((support.f1 - 0.5).abs() < 1e-12);
@@ -151,7 +173,13 @@ mod tests {
     #[test]
     fn ece_of_perfect_and_overconfident_models() {
         assert!(expected_calibration_error(&[1.0, 1.0], &[true, true], 15) < 1e-12);
-        let e = expected_calibration_error(&[0.9; 10], &[true, true, true, true, true, false, false, false, false, false], 15);
+        let e = expected_calibration_error(
+            &[0.9; 10],
+            &[
+                true, true, true, true, true, false, false, false, false, false,
+            ],
+            15,
+        );
         assert!((e - 0.4).abs() < 1e-6);
         assert_eq!(expected_calibration_error(&[], &[], 15), 0.0);
     }

@@ -2,7 +2,8 @@
 //! with a message naming what differs.
 
 use sandesh_model::{
-    data_hash, FastConfig, FastTrainer, FeatureConfig, ModelDir, TrainExample, TrainingInfo, MANIFEST_FILE, WEIGHTS_FILE,
+    data_hash, FastConfig, FastTrainer, FeatureConfig, ModelDir, TrainExample, TrainingInfo,
+    MANIFEST_FILE, WEIGHTS_FILE,
 };
 use sandesh_text::{LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, Lang};
@@ -57,7 +58,9 @@ fn edit_manifest(dir: &Path, f: impl FnOnce(&mut serde_json::Value)) {
 }
 
 fn load_error(dir: &Path) -> String {
-    ModelDir::load(dir).expect_err("tampered directory must not load").to_string()
+    ModelDir::load(dir)
+        .expect_err("tampered directory must not load")
+        .to_string()
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn save_then_load_predicts_identically() {
     assert_eq!(loaded.fast, m.fast);
     assert_eq!(loaded.fast.temperature(), 1.7);
     for text in ["price kya hai", "payment done", "कल आऊंगा", "🙏"] {
-        assert_eq!(loaded.fast.predict_text(text, Lang::En), m.fast.predict_text(text, Lang::En));
+        assert_eq!(
+            loaded.fast.predict_text(text, Lang::En),
+            m.fast.predict_text(text, Lang::En)
+        );
         assert_eq!(loaded.langid.identify(text), m.langid.identify(text));
     }
 }
@@ -108,7 +114,9 @@ fn refuses_other_versions_labels_and_shapes() {
     assert!(load_error(dir.path()).contains("fast.embeddings"));
 
     let (dir, _) = saved();
-    edit_manifest(dir.path(), |v| v["files"]["../etc/passwd"] = v["files"][WEIGHTS_FILE].clone());
+    edit_manifest(dir.path(), |v| {
+        v["files"]["../etc/passwd"] = v["files"][WEIGHTS_FILE].clone()
+    });
     assert!(load_error(dir.path()).contains("leaves the directory"));
 
     let (dir, _) = saved();

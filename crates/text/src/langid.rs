@@ -10,7 +10,7 @@
 //! Code-mixed text takes the matrix language: when at least `native_share` of the letters are in
 //! one native script, that script's languages are the candidates, otherwise the Latin ones.
 
-use crate::hashing::fnv1a;
+use crate::hashing::{char_ngram_hashes, fnv1a};
 use crate::scripts::{Script, ScriptCounts};
 use crate::words::words;
 use sandesh_types::Lang;
@@ -83,25 +83,20 @@ fn features(config: &LangIdConfig, normalized: &str, mut f: impl FnMut(usize)) {
             continue;
         }
         f((fnv1a(1, &[token.text]) % buckets) as usize);
-        let padded: Vec<char> = std::iter::once('<')
-            .chain(token.text.chars())
-            .chain(std::iter::once('>'))
-            .collect();
-        let mut buf = String::new();
-        for n in config.min_n..=config.max_n {
-            for w in padded.windows(n) {
-                buf.clear();
-                buf.extend(w);
-                f((fnv1a(2, &[&buf]) % buckets) as usize);
-            }
-        }
+        char_ngram_hashes(2, token.text, config.min_n, config.max_n, |h| {
+            f((h % buckets) as usize)
+        });
     }
 }
 
 impl LangId {
     /// Rebuilds a trained identifier from its stored tables: `buckets × MODEL_CLASSES.len()`
     /// log-probabilities and `MODEL_CLASSES.len()` log priors.
-    pub fn from_parts(config: LangIdConfig, log_prob: Vec<f32>, log_prior: Vec<f32>) -> Result<Self, LangIdError> {
+    pub fn from_parts(
+        config: LangIdConfig,
+        log_prob: Vec<f32>,
+        log_prior: Vec<f32>,
+    ) -> Result<Self, LangIdError> {
         if config.buckets == 0 || config.min_n == 0 || config.min_n > config.max_n {
             return Err(LangIdError::Shape(format!("bad configuration {config:?}")));
         }
@@ -153,17 +148,19 @@ impl LangId {
         }
         let latin_candidates = &MODEL_CLASSES[..10];
         let candidates: &[Lang] = match counts.top_native() {
-            Some((script, n)) if n as f32 >= self.config.native_share * total as f32 => match script {
-                Script::Devanagari => &MODEL_CLASSES[10..],
-                Script::Bengali => return Lang::Bn,
-                Script::Gurmukhi => return Lang::Pa,
-                Script::Gujarati => return Lang::Gu,
-                Script::Tamil => return Lang::Ta,
-                Script::Telugu => return Lang::Te,
-                Script::Kannada => return Lang::Kn,
-                Script::Malayalam => return Lang::Ml,
-                _ => latin_candidates,
-            },
+            Some((script, n)) if n as f32 >= self.config.native_share * total as f32 => {
+                match script {
+                    Script::Devanagari => &MODEL_CLASSES[10..],
+                    Script::Bengali => return Lang::Bn,
+                    Script::Gurmukhi => return Lang::Pa,
+                    Script::Gujarati => return Lang::Gu,
+                    Script::Tamil => return Lang::Ta,
+                    Script::Telugu => return Lang::Te,
+                    Script::Kannada => return Lang::Kn,
+                    Script::Malayalam => return Lang::Ml,
+                    _ => latin_candidates,
+                }
+            }
             _ => latin_candidates,
         };
         self.best_of(normalized, candidates)
@@ -278,7 +275,8 @@ mod tests {
     #[test]
     fn stored_tables_are_checked() {
         let m = tiny();
-        let again = LangId::from_parts(*m.config(), m.table().to_vec(), m.priors().to_vec()).unwrap();
+        let again =
+            LangId::from_parts(*m.config(), m.table().to_vec(), m.priors().to_vec()).unwrap();
         assert_eq!(again.identify("bhai kitne ka hai"), Lang::Hinglish);
         assert!(LangId::from_parts(*m.config(), vec![0.0; 3], m.priors().to_vec()).is_err());
         assert!(LangId::from_parts(*m.config(), m.table().to_vec(), vec![0.0; 2]).is_err());

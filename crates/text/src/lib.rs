@@ -26,7 +26,7 @@ pub mod normalizers;
 mod scripts;
 mod words;
 
-pub use hashing::fnv1a;
+pub use hashing::{char_ngram_hashes, fnv1a};
 pub use langid::{LangId, LangIdConfig, LangIdError, LangIdTrainer, MODEL_CLASSES};
 pub use normalized::NormalizedText;
 pub use normalizers::{normalize, Normalizer, Pipeline};

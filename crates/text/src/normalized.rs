@@ -23,7 +23,11 @@ impl NormalizedText {
         Self::from_parts(chars, origins, original_chars)
     }
 
-    pub(crate) fn from_parts(chars: Vec<char>, origins: Vec<(u32, u32)>, original_chars: usize) -> Self {
+    pub(crate) fn from_parts(
+        chars: Vec<char>,
+        origins: Vec<(u32, u32)>,
+        original_chars: usize,
+    ) -> Self {
         debug_assert_eq!(chars.len(), origins.len());
         let text = chars.iter().collect();
         NormalizedText {
@@ -76,7 +80,10 @@ impl NormalizedText {
     }
 
     /// Applies `f` to every (char, origin) pair, which yields zero or more new pairs.
-    pub(crate) fn rebuild(&self, mut f: impl FnMut(usize, char, (u32, u32), &mut Vec<(char, (u32, u32))>)) -> Self {
+    pub(crate) fn rebuild(
+        &self,
+        mut f: impl FnMut(usize, char, (u32, u32), &mut Vec<(char, (u32, u32))>),
+    ) -> Self {
         let mut out: Vec<(char, (u32, u32))> = Vec::with_capacity(self.chars.len());
         for (i, (&c, &o)) in self.chars.iter().zip(&self.origins).enumerate() {
             f(i, c, o, &mut out);

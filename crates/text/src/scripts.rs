@@ -110,7 +110,11 @@ pub fn script_runs(text: &str) -> Vec<ScriptRun> {
             (_, Some(run)) if run.script == s => run.end = i + 1,
             (_, last) => {
                 let start = if last.is_none() { 0 } else { i };
-                runs.push(ScriptRun { script: s, start, end: i + 1 });
+                runs.push(ScriptRun {
+                    script: s,
+                    start,
+                    end: i + 1,
+                });
             }
         }
     }
@@ -196,9 +200,18 @@ mod tests {
     fn runs_absorb_common_characters() {
         let runs = script_runs("₹500 order ఇంకా 5 రోజులు!");
         assert_eq!(runs.len(), 2);
-        assert_eq!((runs[0].script, runs[0].start, runs[0].end), (Script::Latin, 0, 11));
-        assert_eq!((runs[1].script, runs[1].start, runs[1].end), (Script::Telugu, 11, 25));
-        assert_eq!(script_runs("🙏🙏").first().map(|r| r.script), Some(Script::Common));
+        assert_eq!(
+            (runs[0].script, runs[0].start, runs[0].end),
+            (Script::Latin, 0, 11)
+        );
+        assert_eq!(
+            (runs[1].script, runs[1].start, runs[1].end),
+            (Script::Telugu, 11, 25)
+        );
+        assert_eq!(
+            script_runs("🙏🙏").first().map(|r| r.script),
+            Some(Script::Common)
+        );
         assert!(script_runs("").is_empty());
     }
 

@@ -49,7 +49,10 @@ mod tests {
     fn keeps_punctuation_emoji_and_indic_words_whole() {
         let toks = words("kitne ka hai? 🙏 मेरा ऑर्डर #45821");
         let texts: Vec<_> = toks.iter().map(|t| t.text).collect();
-        assert_eq!(texts, ["kitne", "ka", "hai", "?", "🙏", "मेरा", "ऑर्डर", "#", "45821"]);
+        assert_eq!(
+            texts,
+            ["kitne", "ka", "hai", "?", "🙏", "मेरा", "ऑर्डर", "#", "45821"]
+        );
         let t = toks[5];
         assert_eq!((t.start, t.end), (16, 20));
         assert!(t.is_word() && !toks[3].is_word());

@@ -174,6 +174,9 @@ mod tests {
         .unwrap();
         assert_eq!(external.intent, Intent::Other);
         assert_eq!(external.borderline, Some(true));
-        assert!(serde_json::from_str::<LabelledMessage>(r#"{"id":"x","text":"a","intent":"sales","lang":"en"}"#).is_err());
+        assert!(serde_json::from_str::<LabelledMessage>(
+            r#"{"id":"x","text":"a","intent":"sales","lang":"en"}"#
+        )
+        .is_err());
     }
 }

@@ -112,10 +112,18 @@ mod tests {
         let names: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());
         for c in all {
-            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'));
+            assert!(c
+                .as_str()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'));
         }
         assert!(ErrorCode::TextTooLong.is_user_error());
         assert!(!ErrorCode::InvalidModel.is_user_error());
-        assert_eq!(Error::TextTooLong { chars: 9, limit: 5 }.code().http_status(), 413);
+        assert_eq!(
+            Error::TextTooLong { chars: 9, limit: 5 }
+                .code()
+                .http_status(),
+            413
+        );
     }
 }

@@ -31,9 +31,13 @@ pub fn ascii_digit(c: char) -> Option<char> {
 }
 
 impl Normalizer for IndicDigits {
-    fn normalize(&self, input: &NormalizedText) -> NormalizedText {
-        if input.chars().iter().all(|c| c.is_ascii()) {
-            return input.clone();
+    fn normalize(&self, input: NormalizedText) -> NormalizedText {
+        if !input
+            .chars()
+            .iter()
+            .any(|&c| !c.is_ascii() && ascii_digit(c).is_some())
+        {
+            return input;
         }
         input.rebuild(|_, c, o, out| out.push((ascii_digit(c).unwrap_or(c), o)))
     }
@@ -53,7 +57,7 @@ mod tests {
         }
         assert_eq!(ascii_digit('5'), None);
         assert_eq!(ascii_digit('क'), None);
-        let n = IndicDigits.normalize(&NormalizedText::identity("௫ ౫ ೫ ൫ ੫ ૫ ୫"));
+        let n = IndicDigits.normalize(NormalizedText::identity("௫ ౫ ೫ ൫ ੫ ૫ ୫"));
         assert_eq!(n.text(), "5 5 5 5 5 5 5");
     }
 }

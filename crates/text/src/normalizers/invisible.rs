@@ -21,14 +21,20 @@ fn is_meaningless_format(c: char) -> bool {
 }
 
 impl Normalizer for StripInvisible {
-    fn normalize(&self, input: &NormalizedText) -> NormalizedText {
-        let chars = input.chars();
-        if !chars.iter().any(|&c| is_meaningless_format(c) || c == ZWJ || c == ZWNJ) {
-            return input.clone();
+    fn normalize(&self, input: NormalizedText) -> NormalizedText {
+        if !input
+            .chars()
+            .iter()
+            .any(|&c| is_meaningless_format(c) || c == ZWJ || c == ZWNJ)
+        {
+            return input;
         }
+        let chars = input.chars();
         input.rebuild(|i, c, o, out| {
             let keep = if c == ZWJ || c == ZWNJ {
-                i > 0 && is_indic(chars[i - 1]) && out.last().is_some_and(|&(p, _)| p == chars[i - 1])
+                i > 0
+                    && is_indic(chars[i - 1])
+                    && out.last().is_some_and(|&(p, _)| p == chars[i - 1])
             } else {
                 !is_meaningless_format(c)
             };
@@ -44,12 +50,18 @@ mod tests {
     use super::*;
 
     fn run(s: &str) -> String {
-        StripInvisible.normalize(&NormalizedText::identity(s)).text().to_string()
+        StripInvisible
+            .normalize(NormalizedText::identity(s))
+            .text()
+            .to_string()
     }
 
     #[test]
     fn drops_marks_keeps_indic_joiners() {
-        assert_eq!(run("\u{FEFF}hi\u{200B} \u{200E}sir\u{202F}"), "hi sir\u{202F}");
+        assert_eq!(
+            run("\u{FEFF}hi\u{200B} \u{200E}sir\u{202F}"),
+            "hi sir\u{202F}"
+        );
         assert_eq!(run("क्\u{200D}ष"), "क्\u{200D}ष");
         assert_eq!(run("ক্\u{200C}ষ"), "ক্\u{200C}ষ");
         assert_eq!(run("👨\u{200D}👩"), "👨👩");

@@ -13,10 +13,10 @@ use unicode_segmentation::UnicodeSegmentation;
 pub struct Nfc;
 
 impl Normalizer for Nfc {
-    fn normalize(&self, input: &NormalizedText) -> NormalizedText {
+    fn normalize(&self, input: NormalizedText) -> NormalizedText {
         let text = input.text();
         if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            return input.clone();
+            return input;
         }
         let origins = input.origins();
         let mut chars = Vec::with_capacity(origins.len());

@@ -20,7 +20,16 @@ impl Default for SqueezeRepeats {
 }
 
 impl Normalizer for SqueezeRepeats {
-    fn normalize(&self, input: &NormalizedText) -> NormalizedText {
+    fn normalize(&self, input: NormalizedText) -> NormalizedText {
+        let min_run = self.min_run.max(2);
+        let squeezable = |c: char| !c.is_numeric() && !c.is_whitespace();
+        let has_run = input
+            .chars()
+            .windows(min_run)
+            .any(|w| squeezable(w[0]) && w.iter().all(|&c| c == w[0]));
+        if !has_run {
+            return input;
+        }
         let chars = input.chars();
         let origins = input.origins();
         let mut out_chars = Vec::with_capacity(chars.len());
@@ -32,7 +41,7 @@ impl Normalizer for SqueezeRepeats {
             while j < chars.len() && chars[j] == c {
                 j += 1;
             }
-            let squeeze = j - i >= self.min_run.max(2) && !c.is_numeric() && !c.is_whitespace();
+            let squeeze = j - i >= min_run && squeezable(c);
             if squeeze {
                 out_chars.push(c);
                 out_origins.push((origins[i].0, origins[j - 1].1));
@@ -52,7 +61,8 @@ mod tests {
 
     #[test]
     fn squeezes_runs_of_three_or_more() {
-        let n = SqueezeRepeats::default().normalize(&NormalizedText::identity("plzzzzz good 1000 ??? 🙏🙏🙏"));
+        let n = SqueezeRepeats::default()
+            .normalize(NormalizedText::identity("plzzzzz good 1000 ??? 🙏🙏🙏"));
         assert_eq!(n.text(), "plz good 1000 ? 🙏");
         assert_eq!(n.origins()[2], (2, 7));
     }

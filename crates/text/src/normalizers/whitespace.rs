@@ -8,8 +8,16 @@ use crate::NormalizedText;
 pub struct CollapseWhitespace;
 
 impl Normalizer for CollapseWhitespace {
-    fn normalize(&self, input: &NormalizedText) -> NormalizedText {
+    fn normalize(&self, input: NormalizedText) -> NormalizedText {
         let chars = input.chars();
+        let tidy = chars.first().is_none_or(|c| !c.is_whitespace())
+            && chars.last().is_none_or(|c| !c.is_whitespace())
+            && chars
+                .windows(2)
+                .all(|w| !w[1].is_whitespace() || (w[1] == ' ' && !w[0].is_whitespace()));
+        if tidy {
+            return input;
+        }
         let origins = input.origins();
         let mut out_chars = Vec::with_capacity(chars.len());
         let mut out_origins: Vec<(u32, u32)> = Vec::with_capacity(chars.len());
@@ -41,7 +49,8 @@ mod tests {
 
     #[test]
     fn collapses_and_trims() {
-        let n = CollapseWhitespace.normalize(&NormalizedText::identity(" a\u{00A0}\u{202F}\r\n b\t"));
+        let n =
+            CollapseWhitespace.normalize(NormalizedText::identity(" a\u{00A0}\u{202F}\r\n b\t"));
         assert_eq!(n.text(), "a b");
         assert_eq!(n.origins()[1], (2, 7));
     }
