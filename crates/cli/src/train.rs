@@ -49,7 +49,12 @@ fn read(path: &PathBuf) -> anyhow::Result<(Vec<u8>, Vec<sandesh::LabelledMessage
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.dim == 0 || args.buckets == 0 || args.epochs == 0 || !args.lr.is_finite() || args.lr <= 0.0 {
+    if args.dim == 0
+        || args.buckets == 0
+        || args.epochs == 0
+        || !args.lr.is_finite()
+        || args.lr <= 0.0
+    {
         bail!("--dim, --buckets, --epochs and --lr must be positive");
     }
     let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;

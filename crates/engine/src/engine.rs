@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use rayon::prelude::*;
 use sandesh_model::{Manifest, ModelDir};
-use sandesh_text::normalize;
+use sandesh_text::{normalize, words};
 use sandesh_types::{Analysis, Intent, IntentScore};
 use std::path::{Path, PathBuf};
 
@@ -152,8 +152,12 @@ impl Engine {
         if normalized.is_empty() {
             return Err(sandesh_types::Error::EmptyText.into());
         }
-        let lang = self.model.langid.identify(normalized.text());
-        let probs = self.model.fast.predict(normalized.text(), lang);
+        let tokens = words(normalized.text());
+        let lang = self
+            .model
+            .langid
+            .identify_tokens(normalized.text(), &tokens);
+        let probs = self.model.fast.predict_tokens(&tokens, lang);
         let mut intents: Vec<IntentScore> = Intent::ALL
             .iter()
             .map(|&intent| IntentScore {

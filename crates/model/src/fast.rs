@@ -4,7 +4,7 @@ use crate::calibration::softmax_with_temperature;
 use crate::features::FeatureConfig;
 use crate::rng::SplitMix64;
 use half::f16;
-use sandesh_text::normalize;
+use sandesh_text::{normalize, words, Token};
 use sandesh_types::{Intent, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -89,8 +89,15 @@ impl FastClassifier {
 
     /// Uncalibrated logits for an already normalised text, in [`Intent::ALL`] order.
     pub fn logits(&self, normalized: &str, lang: Lang) -> [f32; K] {
-        let mut feats = Vec::with_capacity(128);
-        self.config.features.extract(normalized, lang, &mut feats);
+        self.logits_tokens(&words(normalized), lang)
+    }
+
+    /// Uncalibrated logits for a normalised text already cut into `tokens`.
+    pub fn logits_tokens(&self, tokens: &[Token<'_>], lang: Lang) -> [f32; K] {
+        let mut feats = Vec::with_capacity(256);
+        self.config
+            .features
+            .extract_tokens(tokens, lang, &mut feats);
         let mut hidden = vec![0f32; self.config.dim];
         self.hidden(&feats, &mut hidden);
         self.output(&hidden)
@@ -98,7 +105,12 @@ impl FastClassifier {
 
     /// Calibrated probabilities for an already normalised text, in [`Intent::ALL`] order.
     pub fn predict(&self, normalized: &str, lang: Lang) -> [f32; K] {
-        let p = softmax_with_temperature(&self.logits(normalized, lang), self.temperature);
+        self.predict_tokens(&words(normalized), lang)
+    }
+
+    /// Calibrated probabilities for a normalised text already cut into `tokens`.
+    pub fn predict_tokens(&self, tokens: &[Token<'_>], lang: Lang) -> [f32; K] {
+        let p = softmax_with_temperature(&self.logits_tokens(tokens, lang), self.temperature);
         let mut out = [0f32; K];
         out.copy_from_slice(&p);
         out

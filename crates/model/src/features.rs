@@ -10,7 +10,9 @@
 //! Tokens with digits are replaced by their shape (`9876543210` → `0000000000`, `#45821` keeps
 //! its `#` token): the value of a number does not tell the intent, its form does.
 
-use sandesh_text::{char_ngram_hashes, fnv1a, words, Lang};
+use sandesh_text::{
+    bucket_of, char_ngram_hashes, fnv1a, has_digit, has_letter, words, Lang, Token,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -47,7 +49,7 @@ const NS_CHAR: u8 = 12;
 const NS_LANG: u8 = 13;
 
 fn shape(token: &str) -> Cow<'_, str> {
-    if token.chars().any(char::is_numeric) {
+    if has_digit(token) {
         Cow::Owned(
             token
                 .chars()
@@ -62,9 +64,14 @@ fn shape(token: &str) -> Cow<'_, str> {
 impl FeatureConfig {
     /// Appends the bucket ids of `normalized` (in `lang`) to `out`.
     pub fn extract(&self, normalized: &str, lang: Lang, out: &mut Vec<u32>) {
+        self.extract_tokens(&words(normalized), lang, out)
+    }
+
+    /// Appends the bucket ids of a normalised text already cut into `tokens` to `out`.
+    pub fn extract_tokens(&self, tokens: &[Token<'_>], lang: Lang, out: &mut Vec<u32>) {
         let buckets = self.buckets as u64;
-        let bucket = |h: u64| (h % buckets) as u32;
-        let tokens: Vec<Cow<'_, str>> = words(normalized).iter().map(|t| shape(t.text)).collect();
+        let bucket = |h: u64| bucket_of(h, buckets) as u32;
+        let tokens: Vec<Cow<'_, str>> = tokens.iter().map(|t| shape(t.text)).collect();
         for (i, tok) in tokens.iter().enumerate() {
             out.push(bucket(fnv1a(NS_WORD, &[tok])));
             if self.word_ngrams >= 2 {
@@ -72,7 +79,7 @@ impl FeatureConfig {
                     out.push(bucket(fnv1a(NS_BIGRAM, &[tok, next])));
                 }
             }
-            if self.char_min == 0 || !tok.chars().any(char::is_alphabetic) {
+            if self.char_min == 0 || !has_letter(tok) {
                 continue;
             }
             char_ngram_hashes(NS_CHAR, tok, self.char_min, self.char_max, |h| {

@@ -26,19 +26,10 @@ pub fn fnv1a(namespace: u8, parts: &[&str]) -> u64 {
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0000_0100_0000_01b3;
 
-#[inline]
-fn eat_char(mut h: u64, c: char) -> u64 {
-    let mut buf = [0u8; 4];
-    for &b in c.encode_utf8(&mut buf).as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(PRIME);
-    }
-    h
-}
-
 /// Calls `f` with the hash of every character n-gram of `<word>` (the word padded with `<` and
 /// `>`), for `min_n <= n <= max_n`, without building the n-gram strings: each hash equals
-/// `fnv1a(namespace, &[ngram])`.
+/// `fnv1a(namespace, &[ngram])`. Words longer than 62 characters keep their first 62: n-grams
+/// of the rest add little and the work stays bounded.
 pub fn char_ngram_hashes(
     namespace: u8,
     word: &str,
@@ -46,34 +37,48 @@ pub fn char_ngram_hashes(
     max_n: usize,
     mut f: impl FnMut(u64),
 ) {
+    const MAX_CHARS: usize = 64;
     if min_n == 0 || min_n > max_n {
         return;
     }
-    let mut padded: [char; 64] = ['\0'; 64];
+    // The padded word's UTF-8 bytes, and where each of its chars starts (plus the end).
+    let mut bytes = [0u8; MAX_CHARS * 4];
+    let mut starts = [0usize; MAX_CHARS + 1];
+    let mut n_chars = 0;
     let mut len = 0;
-    for c in std::iter::once('<')
-        .chain(word.chars())
-        .chain(std::iter::once('>'))
-    {
-        if len == padded.len() {
-            break;
-        }
-        padded[len] = c;
-        len += 1;
+    let mut push = |c: char, n_chars: &mut usize| {
+        starts[*n_chars] = len;
+        len += c.encode_utf8(&mut bytes[len..]).len();
+        *n_chars += 1;
+    };
+    push('<', &mut n_chars);
+    for c in word.chars().take(MAX_CHARS - 2) {
+        push(c, &mut n_chars);
     }
-    // Words longer than the buffer keep their first 62 letters: n-grams of the rest add little.
-    if len == padded.len() {
-        padded[len - 1] = '>';
-    }
+    push('>', &mut n_chars);
+    starts[n_chars] = len;
     let start = (OFFSET ^ u64::from(namespace)).wrapping_mul(PRIME);
-    for i in 0..len {
+    for i in 0..n_chars {
         let mut h = start;
-        for (k, &c) in padded[i..len.min(i + max_n)].iter().enumerate() {
-            h = eat_char(h, c);
+        for k in 0..max_n.min(n_chars - i) {
+            for &b in &bytes[starts[i + k]..starts[i + k + 1]] {
+                h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+            }
             if k + 1 >= min_n {
                 f(h);
             }
         }
+    }
+}
+
+/// Maps a hash to one of `buckets` buckets: `hash % buckets`, with a mask when `buckets` is a
+/// power of two (the same result, without a 64-bit division in the hot loop).
+#[inline]
+pub fn bucket_of(hash: u64, buckets: u64) -> u64 {
+    if buckets.is_power_of_two() {
+        hash & (buckets - 1)
+    } else {
+        hash % buckets.max(1)
     }
 }
 

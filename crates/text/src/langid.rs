@@ -10,9 +10,9 @@
 //! Code-mixed text takes the matrix language: when at least `native_share` of the letters are in
 //! one native script, that script's languages are the candidates, otherwise the Latin ones.
 
-use crate::hashing::{char_ngram_hashes, fnv1a};
+use crate::hashing::{bucket_of, char_ngram_hashes, fnv1a};
 use crate::scripts::{Script, ScriptCounts};
-use crate::words::words;
+use crate::words::{has_letter, words, Token};
 use sandesh_types::Lang;
 
 /// Errors of the language identifier.
@@ -66,6 +66,9 @@ pub const MODEL_CLASSES: [Lang; 12] = [
     Lang::Mr,
 ];
 
+/// How many of [`MODEL_CLASSES`] (from the start) are Latin-script tags.
+const LATIN_CLASSES: usize = 10;
+
 /// A trained language identifier.
 #[derive(Debug, Clone)]
 pub struct LangId {
@@ -76,15 +79,15 @@ pub struct LangId {
     log_prior: Vec<f32>,
 }
 
-fn features(config: &LangIdConfig, normalized: &str, mut f: impl FnMut(usize)) {
+fn features(config: &LangIdConfig, tokens: &[Token<'_>], mut f: impl FnMut(usize)) {
     let buckets = config.buckets as u64;
-    for token in words(normalized) {
-        if !token.text.chars().any(char::is_alphabetic) {
+    for token in tokens {
+        if !has_letter(token.text) {
             continue;
         }
-        f((fnv1a(1, &[token.text]) % buckets) as usize);
+        f(bucket_of(fnv1a(1, &[token.text]), buckets) as usize);
         char_ngram_hashes(2, token.text, config.min_n, config.max_n, |h| {
-            f((h % buckets) as usize)
+            f(bucket_of(h, buckets) as usize)
         });
     }
 }
@@ -141,16 +144,22 @@ impl LangId {
 
     /// The language of a normalised text.
     pub fn identify(&self, normalized: &str) -> Lang {
+        self.identify_tokens(normalized, &words(normalized))
+    }
+
+    /// The language of a normalised text already cut into `tokens` (saves cutting it twice when
+    /// the caller needs the tokens too).
+    pub fn identify_tokens(&self, normalized: &str, tokens: &[Token<'_>]) -> Lang {
         let counts = ScriptCounts::of(normalized);
         let total = counts.total();
         if total == 0 {
             return Lang::En;
         }
-        let latin_candidates = &MODEL_CLASSES[..10];
+        let latin_candidates = &MODEL_CLASSES[..LATIN_CLASSES];
         let candidates: &[Lang] = match counts.top_native() {
             Some((script, n)) if n as f32 >= self.config.native_share * total as f32 => {
                 match script {
-                    Script::Devanagari => &MODEL_CLASSES[10..],
+                    Script::Devanagari => &MODEL_CLASSES[LATIN_CLASSES..],
                     Script::Bengali => return Lang::Bn,
                     Script::Gurmukhi => return Lang::Pa,
                     Script::Gujarati => return Lang::Gu,
@@ -163,20 +172,23 @@ impl LangId {
             }
             _ => latin_candidates,
         };
-        self.best_of(normalized, candidates)
+        self.best_of(tokens, candidates)
     }
 
-    fn best_of(&self, normalized: &str, candidates: &[Lang]) -> Lang {
+    fn best_of(&self, tokens: &[Token<'_>], candidates: &[Lang]) -> Lang {
+        // Candidates are a contiguous range of MODEL_CLASSES (Latin tags, or hi/mr), so each
+        // feature adds one contiguous slice of its row: no gathers in the hot loop.
         let k = MODEL_CLASSES.len();
-        let idx: Vec<usize> = candidates
+        let lo = MODEL_CLASSES
             .iter()
-            .filter_map(|c| MODEL_CLASSES.iter().position(|m| m == c))
-            .collect();
-        let mut scores: Vec<f32> = idx.iter().map(|&i| self.log_prior[i]).collect();
-        features(&self.config, normalized, |b| {
-            let row = &self.log_prob[b * k..(b + 1) * k];
-            for (s, &i) in scores.iter_mut().zip(&idx) {
-                *s += row[i];
+            .position(|&m| Some(&m) == candidates.first())
+            .unwrap_or(0);
+        let hi = (lo + candidates.len()).min(k);
+        let mut scores: Vec<f32> = self.log_prior[lo..hi].to_vec();
+        features(&self.config, tokens, |b| {
+            let row = &self.log_prob[b * k + lo..b * k + hi];
+            for (s, &v) in scores.iter_mut().zip(row) {
+                *s += v;
             }
         });
         let best = scores
@@ -184,7 +196,7 @@ impl LangId {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map_or(0, |(i, _)| i);
-        candidates[best]
+        MODEL_CLASSES[lo + best]
     }
 }
 
@@ -210,7 +222,7 @@ impl LangIdTrainer {
                 continue;
             };
             messages[c] += 1.0;
-            features(&self.config, text, |bucket| {
+            features(&self.config, &words(text), |bucket| {
                 counts[bucket * k + c] += 1.0;
                 totals[c] += 1.0;
             });

@@ -26,10 +26,10 @@ pub mod normalizers;
 mod scripts;
 mod words;
 
-pub use hashing::{char_ngram_hashes, fnv1a};
+pub use hashing::{bucket_of, char_ngram_hashes, fnv1a};
 pub use langid::{LangId, LangIdConfig, LangIdError, LangIdTrainer, MODEL_CLASSES};
 pub use normalized::NormalizedText;
 pub use normalizers::{normalize, Normalizer, Pipeline};
 pub use sandesh_types::{Lang, Span};
 pub use scripts::{script_of, script_runs, Script, ScriptCounts, ScriptRun};
-pub use words::{words, Token};
+pub use words::{has_digit, has_letter, words, Token};

@@ -61,6 +61,7 @@ pub(crate) fn is_indic(c: char) -> bool {
 pub fn script_of(c: char) -> Script {
     match c {
         'a'..='z' | 'A'..='Z' => Script::Latin,
+        _ if c.is_ascii() => Script::Common,
         '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' if c.is_alphabetic() => Script::Latin,
         '\u{0900}'..='\u{097F}' | '\u{A8E0}'..='\u{A8FF}' => devanagari_or_common(c),
         '\u{0980}'..='\u{09FF}' => Script::Bengali,

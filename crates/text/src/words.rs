@@ -19,8 +19,30 @@ pub struct Token<'a> {
 impl Token<'_> {
     /// Whether the token holds a letter or digit (a word, not punctuation or emoji).
     pub fn is_word(&self) -> bool {
-        self.text.chars().any(char::is_alphanumeric)
+        has_letter(self.text) || has_digit(self.text)
     }
+}
+
+/// Whether `s` holds a letter (ASCII checked first: most chat text is ASCII).
+pub fn has_letter(s: &str) -> bool {
+    s.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_alphabetic()
+        }
+    })
+}
+
+/// Whether `s` holds a digit of any script.
+pub fn has_digit(s: &str) -> bool {
+    s.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_digit()
+        } else {
+            c.is_numeric()
+        }
+    })
 }
 
 /// Splits `text` at word boundaries, dropping whitespace.

@@ -26,7 +26,7 @@ impl Normalizer for SqueezeRepeats {
         let has_run = input
             .chars()
             .windows(min_run)
-            .any(|w| squeezable(w[0]) && w.iter().all(|&c| c == w[0]));
+            .any(|w| w.iter().all(|&c| c == w[0]) && squeezable(w[0]));
         if !has_run {
             return input;
         }
