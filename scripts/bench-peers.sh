@@ -17,7 +17,11 @@ python3 -m venv "$venv"
 
 cargo build --release --quiet -p sandesh-cli
 ours=$(./target/release/sandesh eval --json --timing datasets/test.jsonl)
-peer=$("$venv/bin/python" scripts/peer_fasttext.py --autotune "$autotune")
+# fastText's autotune draws a progress bar on stderr: keep it out of the report, show it on failure.
+if ! peer=$("$venv/bin/python" scripts/peer_fasttext.py --autotune "$autotune" 2>"$venv/peer.log"); then
+    cat "$venv/peer.log" >&2
+    exit 1
+fi
 
 python3 - "$ours" "$peer" <<'PY'
 import json, os, sys
