@@ -222,3 +222,22 @@ fn the_split_rule_is_checked_for_real() {
     assert_eq!(splits.len(), 3);
     assert_eq!(expected_split(&mk("h-1", "gen")), "train");
 }
+
+#[test]
+fn normalisation_maps_every_word_back_onto_the_original_text() {
+    // Over every message we have, in every script: each word of the normalised text maps to a
+    // range of original characters that normalises back to that very word.
+    let mut words_checked = 0;
+    for (_, m) in all() {
+        let n = sandesh_text::normalize(&m.text);
+        for w in sandesh_text::words(n.text()) {
+            let span = n
+                .to_original(sandesh::Span::new(w.start, w.end))
+                .unwrap_or_else(|| panic!("{}: no origin for {:?}", m.id, w.text));
+            let original = span.slice(&m.text).unwrap_or_else(|| panic!("{}: origin out of range", m.id));
+            assert_eq!(sandesh_text::normalize(original).text(), w.text, "{}: {original:?}", m.id);
+            words_checked += 1;
+        }
+    }
+    assert!(words_checked > 50_000, "{words_checked}");
+}

@@ -31,6 +31,43 @@ pub struct Args {
 
 const CHUNK: usize = 4096;
 
+/// Longest input line read into memory. A message is at most 65,536 characters (4 bytes each at
+/// worst) plus JSON escaping and the id; past this the line is answered with an error and the
+/// rest of it is skipped without being held, so one huge line cannot exhaust memory.
+const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Reads one line (without its `\n`) into `buf`, keeping at most `limit` bytes. Returns the
+/// bytes consumed (0 at the end of input) and whether the line was cut.
+fn read_line_capped(input: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut cut = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        let room = limit.saturating_sub(buf.len());
+        if chunk.len() > room {
+            cut = true;
+        }
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = done.unwrap_or(available.len());
+        input.consume(used);
+        consumed += used;
+        if done.is_some() {
+            return Ok((consumed, cut));
+        }
+    }
+}
+
 pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
     if args.jsonl {
         if args.text.is_some() {
@@ -178,10 +215,15 @@ pub fn jsonl(
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let n = input.read_until(b'\n', &mut buf).context("reading input")?;
-        if n > 0 {
-            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let (n, cut) = read_line_capped(&mut input, &mut buf, MAX_LINE_BYTES).context("reading input")?;
+        if cut {
+            chunk.push(Line::Bad {
+                id: Value::Null,
+                code: ErrorCode::TextTooLong,
+                message: format!("the line is longer than {MAX_LINE_BYTES} bytes; it was skipped"),
+            });
+        } else if n > 0 {
+            let line = buf.strip_suffix(b"\r").unwrap_or(&buf);
             if !line.iter().all(u8::is_ascii_whitespace) {
                 chunk.push(parse_line(line));
             }
@@ -235,4 +277,26 @@ fn flush(
         output.write_all(b"\n")?;
     }
     Ok((lines, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_reader_cuts_long_lines_and_keeps_the_next() {
+        let data = format!("{}\nshort\nlast", "x".repeat(100));
+        let mut r = std::io::BufReader::with_capacity(7, data.as_bytes());
+        let mut buf = Vec::new();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 10).unwrap(), (101, true));
+        assert_eq!(buf.len(), 10);
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 10).unwrap(), (6, false));
+        assert_eq!(buf, b"short");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 10).unwrap(), (4, false));
+        assert_eq!(buf, b"last");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 10).unwrap(), (0, false));
+    }
 }

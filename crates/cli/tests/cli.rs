@@ -154,6 +154,27 @@ fn jsonl_files_in_and_out_keep_every_message_across_chunks() {
 }
 
 #[test]
+fn a_huge_line_is_an_error_line_and_the_next_line_still_counts() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"id\": 1, \"text\": \"");
+    input.extend(std::iter::repeat_n(b'a', 3 << 20));
+    input.extend_from_slice(b"\"}\n{\"id\": 2, \"text\": \"");
+    input.extend(std::iter::repeat_n(b'b', 70_000));
+    input.extend_from_slice(b"\"}\n{\"id\": 3, \"text\": \"payment done\"}\n");
+    let mut cmd = bin();
+    cmd.args(["classify", "--jsonl"]);
+    let o = run_with_stdin(cmd, &input);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["code"], "text_too_long");
+    assert_eq!((&lines[1]["id"], &lines[1]["code"]), (&Value::from(2), &Value::from("text_too_long")));
+    assert!(lines[1]["error"].as_str().unwrap().contains("65536"), "{}", lines[1]);
+    assert_eq!(lines[2]["id"], 3);
+    assert!(lines[2]["intent"].is_string());
+}
+
+#[test]
 fn eval_reports_scores_and_skips_bad_lines_with_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("labelled.jsonl");
