@@ -198,3 +198,23 @@ fn shipped_model_was_trained_on_the_data_in_the_repository() {
     );
     assert!(m.metrics["dev"]["macro_f1"].as_f64().is_some());
 }
+
+#[test]
+fn the_shipped_model_is_reproduced_bit_for_bit_from_the_data() {
+    let m = engine().manifest();
+    let train = dataset("train.jsonl");
+    let dev = dataset("dev.jsonl");
+    let mut trained = sandesh::training::train(
+        &train,
+        &dev,
+        m.fast,
+        sandesh::LangIdConfig::default(),
+        m.training.data_sha256.clone(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    trained.model.save(dir.path()).unwrap();
+    let again = sandesh::ModelDir::load(dir.path()).unwrap();
+    assert_eq!(again.manifest.files, m.files, "retraining gives other weights than models/fast");
+    assert_eq!(again.manifest.temperature, m.temperature);
+}
