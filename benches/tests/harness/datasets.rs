@@ -234,8 +234,15 @@ fn normalisation_maps_every_word_back_onto_the_original_text() {
             let span = n
                 .to_original(sandesh::Span::new(w.start, w.end))
                 .unwrap_or_else(|| panic!("{}: no origin for {:?}", m.id, w.text));
-            let original = span.slice(&m.text).unwrap_or_else(|| panic!("{}: origin out of range", m.id));
-            assert_eq!(sandesh_text::normalize(original).text(), w.text, "{}: {original:?}", m.id);
+            let original = span
+                .slice(&m.text)
+                .unwrap_or_else(|| panic!("{}: origin out of range", m.id));
+            assert_eq!(
+                sandesh_text::normalize(original).text(),
+                w.text,
+                "{}: {original:?}",
+                m.id
+            );
             words_checked += 1;
         }
     }

@@ -2,4 +2,5 @@
 //! the workspace keeps the dependency rules of STYLE.md.
 
 mod datasets;
+mod external;
 mod workspace;

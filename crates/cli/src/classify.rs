@@ -38,7 +38,11 @@ const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Reads one line (without its `\n`) into `buf`, keeping at most `limit` bytes. Returns the
 /// bytes consumed (0 at the end of input) and whether the line was cut.
-fn read_line_capped(input: &mut impl BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<(usize, bool)> {
+fn read_line_capped(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
     let mut consumed = 0;
     let mut cut = false;
     loop {
@@ -215,7 +219,8 @@ pub fn jsonl(
     let mut buf = Vec::new();
     loop {
         buf.clear();
-        let (n, cut) = read_line_capped(&mut input, &mut buf, MAX_LINE_BYTES).context("reading input")?;
+        let (n, cut) =
+            read_line_capped(&mut input, &mut buf, MAX_LINE_BYTES).context("reading input")?;
         if cut {
             chunk.push(Line::Bad {
                 id: Value::Null,

@@ -165,11 +165,22 @@ fn a_huge_line_is_an_error_line_and_the_next_line_still_counts() {
     cmd.args(["classify", "--jsonl"]);
     let o = run_with_stdin(cmd, &input);
     assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<Value> = String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["code"], "text_too_long");
-    assert_eq!((&lines[1]["id"], &lines[1]["code"]), (&Value::from(2), &Value::from("text_too_long")));
-    assert!(lines[1]["error"].as_str().unwrap().contains("65536"), "{}", lines[1]);
+    assert_eq!(
+        (&lines[1]["id"], &lines[1]["code"]),
+        (&Value::from(2), &Value::from("text_too_long"))
+    );
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("65536"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2]["id"], 3);
     assert!(lines[2]["intent"].is_string());
 }

@@ -215,6 +215,9 @@ fn the_shipped_model_is_reproduced_bit_for_bit_from_the_data() {
     let dir = tempfile::tempdir().unwrap();
     trained.model.save(dir.path()).unwrap();
     let again = sandesh::ModelDir::load(dir.path()).unwrap();
-    assert_eq!(again.manifest.files, m.files, "retraining gives other weights than models/fast");
+    assert_eq!(
+        again.manifest.files, m.files,
+        "retraining gives other weights than models/fast"
+    );
     assert_eq!(again.manifest.temperature, m.temperature);
 }
