@@ -1,8 +1,6 @@
 //! Entities: typed spans of the original text with a normalised value.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The kinds of entity of `LABELS.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -54,25 +52,7 @@ impl EntityKind {
     }
 }
 
-impl fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EntityKind {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Self> {
-        EntityKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownLabel {
-                what: "entity type",
-                value: s.to_string(),
-            })
-    }
-}
+label_text!(EntityKind, "entity type");
 
 /// A half-open range of `char` offsets (Unicode scalar values) into the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

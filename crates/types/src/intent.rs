@@ -1,8 +1,6 @@
 //! The seven intents of `LABELS.md`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Which business workflow a message should start or move forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,25 +53,7 @@ impl Intent {
     }
 }
 
-impl fmt::Display for Intent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Intent {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Self> {
-        Intent::ALL
-            .into_iter()
-            .find(|i| i.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownLabel {
-                what: "intent",
-                value: s.to_string(),
-            })
-    }
-}
+label_text!(Intent, "intent");
 
 #[cfg(test)]
 mod tests {

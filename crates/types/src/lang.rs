@@ -1,8 +1,6 @@
 //! The 19 language tags of `LABELS.md`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// The matrix language of a message, with the script it is written in.
 ///
@@ -129,25 +127,7 @@ impl Lang {
     }
 }
 
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Lang {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> crate::Result<Self> {
-        Lang::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or_else(|| crate::Error::UnknownLabel {
-                what: "language tag",
-                value: s.to_string(),
-            })
-    }
-}
+label_text!(Lang, "language tag");
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,32 @@
 //! ```
 #![deny(missing_docs)]
 
+/// `Display` and `FromStr` for an enum of labels that has `ALL` and `as_str()`: every label
+/// vocabulary (intents, language tags, entity kinds) reads and prints the same way.
+macro_rules! label_text {
+    ($ty:ty, $what:literal) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = crate::Error;
+
+            fn from_str(s: &str) -> crate::Result<Self> {
+                <$ty>::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| crate::Error::UnknownLabel {
+                        what: $what,
+                        value: s.to_string(),
+                    })
+            }
+        }
+    };
+}
+
 mod analysis;
 mod entity;
 mod error;
