@@ -256,6 +256,14 @@ impl ModelDir {
                 manifest.langid.classes
             )));
         }
+        let fc = &manifest.fast;
+        let f = &fc.features;
+        if fc.dim == 0 || f.buckets == 0 || f.buckets > u32::MAX as usize || (f.char_min > 0 && f.char_min > f.char_max) {
+            return Err(mismatch(format!(
+                "unusable feature configuration: dim {}, buckets {}, character n-grams {}..={}",
+                fc.dim, f.buckets, f.char_min, f.char_max
+            )));
+        }
         if !manifest.files.contains_key(WEIGHTS_FILE) {
             return Err(mismatch(format!(
                 "the manifest does not list {WEIGHTS_FILE}"

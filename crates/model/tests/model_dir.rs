@@ -120,6 +120,10 @@ fn refuses_other_versions_labels_and_shapes() {
     assert!(load_error(dir.path()).contains("leaves the directory"));
 
     let (dir, _) = saved();
+    edit_manifest(dir.path(), |v| v["fast"]["features"]["buckets"] = 0.into());
+    assert!(load_error(dir.path()).contains("unusable feature configuration"));
+
+    let (dir, _) = saved();
     edit_manifest(dir.path(), |v| v["temperature"] = (-1.0).into());
     assert!(load_error(dir.path()).contains("temperature"));
 }
