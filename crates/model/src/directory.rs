@@ -258,7 +258,11 @@ impl ModelDir {
         }
         let fc = &manifest.fast;
         let f = &fc.features;
-        if fc.dim == 0 || f.buckets == 0 || f.buckets > u32::MAX as usize || (f.char_min > 0 && f.char_min > f.char_max) {
+        if fc.dim == 0
+            || f.buckets == 0
+            || f.buckets > u32::MAX as usize
+            || (f.char_min > 0 && f.char_min > f.char_max)
+        {
             return Err(mismatch(format!(
                 "unusable feature configuration: dim {}, buckets {}, character n-grams {}..={}",
                 fc.dim, f.buckets, f.char_min, f.char_max

@@ -1,12 +1,14 @@
 //! Removal of invisible format characters that carry no meaning.
 //!
 //! Zero-width spaces, bidi marks and embeddings, the BOM, soft hyphens and word joiners are
-//! dropped. ZWJ and ZWNJ are kept after a letter or sign of an Indic script, where they select
-//! conjunct or half forms (`क्‍ष`, `ক্‍ষ`); elsewhere (emoji sequences, stray copies) they go.
+//! dropped. ZWJ and ZWNJ are kept after a letter or sign (not a digit) of an Indic script, where
+//! they select conjunct or half forms (`क्‍ष`, `ক্‍ষ`); elsewhere (emoji sequences, stray copies)
+//! they go.
 
 use super::Normalizer;
 use crate::scripts::is_indic;
 use crate::NormalizedText;
+use unicode_normalization::char::canonical_combining_class;
 
 /// Strips invisible format characters.
 pub struct StripInvisible;
@@ -29,12 +31,16 @@ impl Normalizer for StripInvisible {
         {
             return input;
         }
-        let chars = input.chars();
-        input.rebuild(|i, c, o, out| {
+        input.rebuild(|_, c, o, out| {
             let keep = if c == ZWJ || c == ZWNJ {
-                i > 0
-                    && is_indic(chars[i - 1])
-                    && out.last().is_some_and(|&(p, _)| p == chars[i - 1])
+                // The joiner belongs to the nearest kept starter before it (combining marks
+                // skipped, so NFC's reordering of marks cannot change the decision): an Indic
+                // letter or sign, not a digit (digits become ASCII in a later stage).
+                out.iter()
+                    .rev()
+                    .map(|&(p, _)| p)
+                    .find(|&p| canonical_combining_class(p) == 0)
+                    .is_some_and(|p| is_indic(p) && !p.is_numeric())
             } else {
                 !is_meaningless_format(c)
             };
@@ -66,5 +72,9 @@ mod tests {
         assert_eq!(run("ক্\u{200C}ষ"), "ক্\u{200C}ষ");
         assert_eq!(run("👨\u{200D}👩"), "👨👩");
         assert_eq!(run("a\u{200D}\u{200D}b"), "ab");
+        assert_eq!(run("क्\u{200D}\u{200D}ष"), "क्\u{200D}ष");
+        // Regression (found by the random test): a joiner after a native digit went on to sit
+        // after an ASCII digit, so a second normalisation removed it.
+        assert_eq!(run("೫\u{200C}"), "೫");
     }
 }
