@@ -1,6 +1,7 @@
 //! Case folding of Latin letters. Indic scripts have no case; other scripts are left alone.
+//! The result is put back into NFC, so the stage keeps NFC text in NFC.
 
-use super::Normalizer;
+use super::{Nfc, Normalizer};
 use crate::NormalizedText;
 
 /// Lower-cases Latin letters.
@@ -19,13 +20,16 @@ impl Normalizer for LowercaseLatin {
         {
             return input;
         }
-        input.rebuild(|_, c, o, out| {
+        let lowered = input.rebuild(|_, c, o, out| {
             if is_latin(c) && c.is_uppercase() {
                 out.extend(c.to_lowercase().map(|l| (l, o)));
             } else {
                 out.push((c, o));
             }
-        })
+        });
+        // Lowering `İ` gives `i` + a combining dot, which may need composing or reordering
+        // with the marks after it: keep the text in NFC.
+        Nfc.normalize(lowered)
     }
 }
 

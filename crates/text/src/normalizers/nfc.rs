@@ -21,8 +21,20 @@ fn is_stable(c: char) -> bool {
 
 impl Normalizer for Nfc {
     fn normalize(&self, input: NormalizedText) -> NormalizedText {
-        if is_nfc_quick(input.chars().iter().copied()) == IsNormalized::Yes {
-            return input;
+        // Indic vowel signs make the quick check say "maybe" on most Indic text, which is almost
+        // always NFC already: the full check costs far less than rebuilding the text.
+        match is_nfc_quick(input.chars().iter().copied()) {
+            IsNormalized::Yes => return input,
+            IsNormalized::Maybe
+                if input
+                    .chars()
+                    .iter()
+                    .copied()
+                    .eq(input.chars().iter().copied().nfc()) =>
+            {
+                return input
+            }
+            _ => {}
         }
         let chars = input.chars();
         let origins = input.origins();
