@@ -158,3 +158,22 @@ fn the_rules_catch_upward_and_forbidden_edges() {
     ];
     assert!(violations(&good).is_empty());
 }
+
+#[test]
+fn fuzz_targets_still_build() {
+    // fuzz/ is its own workspace (STYLE.md habit 9), so `cargo test --workspace` would never
+    // compile it; build it here so that a change that breaks a fuzz target fails the suite.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = sandesh_bench::repo_root().join("fuzz/Cargo.toml");
+    let out = std::process::Command::new(cargo)
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo build runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
