@@ -22,7 +22,7 @@ import sys
 import unicodedata
 
 sys.path.insert(0, os.path.dirname(__file__))
-from check_raw import check_line  # noqa: E402
+from check_raw import INTENTS, KINDS, LANGS, check_line  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DS = os.path.join(ROOT, "datasets")
@@ -146,12 +146,6 @@ def split_of(msg):
     if bucket < DEV_PCT + TEST_PCT:
         return "test"
     return "train"
-
-
-INTENTS = ["lead", "support", "payment", "booking", "hiring", "vendor", "other"]
-LANGS = ["en", "hi", "hinglish", "ta", "te", "mr", "bn", "gu", "kn", "ml", "pa",
-         "ta-Latn", "te-Latn", "mr-Latn", "bn-Latn", "gu-Latn", "kn-Latn", "ml-Latn", "pa-Latn"]
-KINDS = ["person", "amount", "order_id", "phone", "email", "upi_id", "date", "time"]
 
 
 def table(header, rows):

@@ -41,9 +41,11 @@ pub fn train(
     }
     let lid =
         LangIdTrainer { config: langid }.train(train_rows.iter().map(|(t, _, l)| (t.as_str(), *l)));
-    let examples: Vec<TrainExample> = train_rows
+    // The trainer normalises the text itself: hand it the messages as written.
+    let examples: Vec<TrainExample> = train
         .iter()
-        .map(|(t, i, l)| TrainExample::new(t.clone(), *i, *l))
+        .zip(&train_rows)
+        .map(|(m, (_, i, l))| TrainExample::new(m.text.clone(), *i, *l))
         .collect();
     let mut fast = FastTrainer::new(config).train(&examples);
 

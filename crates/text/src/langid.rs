@@ -155,11 +155,11 @@ impl LangId {
         if total == 0 {
             return Lang::En;
         }
-        let latin_candidates = &MODEL_CLASSES[..LATIN_CLASSES];
-        let candidates: &[Lang] = match counts.top_native() {
+        let latin_candidates = 0..LATIN_CLASSES;
+        let candidates = match counts.top_native() {
             Some((script, n)) if n as f32 >= self.config.native_share * total as f32 => {
                 match script {
-                    Script::Devanagari => &MODEL_CLASSES[LATIN_CLASSES..],
+                    Script::Devanagari => LATIN_CLASSES..MODEL_CLASSES.len(),
                     Script::Bengali => return Lang::Bn,
                     Script::Gurmukhi => return Lang::Pa,
                     Script::Gujarati => return Lang::Gu,
@@ -175,15 +175,11 @@ impl LangId {
         self.best_of(tokens, candidates)
     }
 
-    fn best_of(&self, tokens: &[Token<'_>], candidates: &[Lang]) -> Lang {
-        // Candidates are a contiguous range of MODEL_CLASSES (Latin tags, or hi/mr), so each
-        // feature adds one contiguous slice of its row: no gathers in the hot loop.
+    /// The best of `candidates`, a contiguous range of MODEL_CLASSES (the Latin tags, or hi/mr),
+    /// so that each feature adds one contiguous slice of its row: no gathers in the hot loop.
+    fn best_of(&self, tokens: &[Token<'_>], candidates: std::ops::Range<usize>) -> Lang {
         let k = MODEL_CLASSES.len();
-        let lo = MODEL_CLASSES
-            .iter()
-            .position(|&m| Some(&m) == candidates.first())
-            .unwrap_or(0);
-        let hi = (lo + candidates.len()).min(k);
+        let (lo, hi) = (candidates.start, candidates.end);
         let mut scores: Vec<f32> = self.log_prior[lo..hi].to_vec();
         features(&self.config, tokens, |b| {
             let row = &self.log_prob[b * k + lo..b * k + hi];
