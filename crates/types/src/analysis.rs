@@ -116,13 +116,7 @@ mod tests {
         assert_eq!(a.lang, Lang::Hinglish);
         assert_eq!(a.entities[0].kind, EntityKind::Amount);
         assert_eq!(a.entities[0].span, Span::new(8, 14));
-        assert_eq!(
-            a.entities[0].value,
-            Some(EntityValue::Money {
-                amount: 4500.0,
-                currency: "INR".into()
-            })
-        );
+        assert_eq!(a.entities[0].value, Some(EntityValue::money(4500.0, "INR")));
         assert_eq!(a.entities[1].value, Some(EntityValue::Text("45821".into())));
         assert_eq!(a.route.as_ref().unwrap().queue, "accounts");
 

@@ -22,11 +22,17 @@ pub enum EntityKind {
     Date,
     /// A clock time or part of the day.
     Time,
+    /// An Indian postal PIN code.
+    Pin,
+    /// A GST identification number.
+    Gstin,
+    /// A count or measure with a unit (`5 kg`, `2 pcs`).
+    Quantity,
 }
 
 impl EntityKind {
     /// All kinds in canonical order.
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 11] = [
         EntityKind::Person,
         EntityKind::Amount,
         EntityKind::OrderId,
@@ -35,6 +41,9 @@ impl EntityKind {
         EntityKind::UpiId,
         EntityKind::Date,
         EntityKind::Time,
+        EntityKind::Pin,
+        EntityKind::Gstin,
+        EntityKind::Quantity,
     ];
 
     /// The kind as written in JSON.
@@ -48,6 +57,9 @@ impl EntityKind {
             EntityKind::UpiId => "upi_id",
             EntityKind::Date => "date",
             EntityKind::Time => "time",
+            EntityKind::Pin => "pin",
+            EntityKind::Gstin => "gstin",
+            EntityKind::Quantity => "quantity",
         }
     }
 }
@@ -105,6 +117,19 @@ pub enum EntityValue {
         amount: f64,
         /// ISO 4217 code, `INR` unless written otherwise.
         currency: String,
+        /// The lower end of a range ("5-6k"); `amount` equals it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// The upper end of a range.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+    /// A count or measure with its canonical unit (`docs/ENTITIES.md`).
+    Quantity {
+        /// How many units.
+        quantity: f64,
+        /// The canonical unit: `kg`, `l`, `piece`, `dozen`, ….
+        unit: String,
     },
     /// A textual value: an upper-cased ID, an E.164 phone, a lower-cased e-mail, a name.
     Text(String),
@@ -124,9 +149,45 @@ pub struct Entity {
     /// The normalised value, when one is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<EntityValue>,
+    /// For dates and times: the ISO date (`2026-11-23`) or `HH:MM` it resolves to, when it
+    /// resolves to one against the reference time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+    /// For dates that stay ambiguous ("kal" with no tense): every reading, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+impl EntityValue {
+    /// A sum of money in `currency`.
+    pub fn money(amount: f64, currency: impl Into<String>) -> Self {
+        EntityValue::Money {
+            amount,
+            currency: currency.into(),
+            min: None,
+            max: None,
+        }
+    }
 }
 
 impl Entity {
+    /// An entity with no resolution.
+    pub fn new(
+        kind: EntityKind,
+        span: Span,
+        text: impl Into<String>,
+        value: Option<EntityValue>,
+    ) -> Self {
+        Entity {
+            kind,
+            span,
+            text: text.into(),
+            value,
+            resolved: None,
+            candidates: Vec::new(),
+        }
+    }
+
     /// Whether `self.text` is exactly the characters its span covers in `original`.
     pub fn matches(&self, original: &str) -> bool {
         self.span.slice(original) == Some(self.text.as_str())
@@ -158,12 +219,12 @@ mod tests {
 
     #[test]
     fn entity_matches_checks_the_original_text() {
-        let e = Entity {
-            kind: EntityKind::OrderId,
-            span: Span::new(6, 12),
-            text: "#45821".into(),
-            value: Some(EntityValue::Text("45821".into())),
-        };
+        let e = Entity::new(
+            EntityKind::OrderId,
+            Span::new(6, 12),
+            "#45821",
+            Some(EntityValue::Text("45821".into())),
+        );
         assert!(e.matches("order #45821 kab"));
         assert!(!e.matches("order  #45821 kab"));
     }

@@ -1,0 +1,333 @@
+//! Sums of money: a currency sign or word on either side (`₹4,500`, `Rs.150/-`, `500 rupaye`,
+//! `৮৯৯ টাকার`), lakh/crore/k multipliers, number words, ranges, foreign currency; a bare number
+//! only when a money word stands near it.
+
+use crate::lexicon::{currency_after, currency_before, is_money_cue, unit_word};
+use crate::numbers::{number_at, Number};
+use crate::scan::{Gap, TokKind};
+use crate::{Candidate, Extractor, Input};
+use sandesh_types::{EntityKind, EntityValue};
+
+/// Nouns that make a multiplied number a count, not money (`5k followers`).
+const COUNT_NOUNS: &[&str] = &[
+    "followers",
+    "follower",
+    "views",
+    "likes",
+    "subscribers",
+    "people",
+    "log",
+    "logo",
+    "km",
+    "kms",
+    "steps",
+    "units",
+    "users",
+    "customers",
+    "members",
+    "students",
+    "copies",
+    "pieces",
+    "pcs",
+    "messages",
+    "downloads",
+    "visitors",
+    "sqft",
+    "sq",
+    "feet",
+    "ft",
+    "plants",
+    "trees",
+    "calories",
+];
+
+/// Words after a number that make it something else: time, percentage, ordinal, duration.
+const NOT_MONEY_AFTER: &[&str] = &[
+    "%",
+    "baje",
+    "bje",
+    "am",
+    "pm",
+    "st",
+    "nd",
+    "rd",
+    "th",
+    "din",
+    "days",
+    "day",
+    "months",
+    "month",
+    "mahine",
+    "saal",
+    "sal",
+    "years",
+    "year",
+    "yrs",
+    "yr",
+    "hours",
+    "hrs",
+    "hr",
+    "ghante",
+    "ghanta",
+    "minutes",
+    "mins",
+    "min",
+    "log",
+    "people",
+    "persons",
+    "guests",
+    "bhk",
+    "floor",
+    "percent",
+    "tarikh",
+    "tareekh",
+    "taarikh",
+    "number",
+    "no",
+    "gb",
+    "mb",
+    "mp",
+    "inch",
+    "seater",
+    "star",
+    "sal",
+    "varsh",
+    "बजे",
+    "दिन",
+    "साल",
+    "महीने",
+    "%",
+];
+
+/// `₹1,50,000` → 150000 INR; `5-6k` → 5000..6000; `$200` → 200 USD.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AmountExtractor;
+
+fn currency_sign_before(input: &Input<'_>, first: usize) -> Option<(usize, &'static str)> {
+    let scan = &input.scan;
+    if first == 0 {
+        return None;
+    }
+    let mut k = first - 1;
+    // `Rs.`, `Rs:` and `₹ ` all lead to the number.
+    if matches!(scan.tok(k), "." | ":") && k > 0 {
+        if let Some(c) = currency_before(scan.tok(k - 1)) {
+            if scan.toks[k].gap != Gap::Newline {
+                return Some((k - 1, c));
+            }
+        }
+    }
+    if scan.toks[first].gap == Gap::Newline {
+        return None;
+    }
+    let c = currency_before(scan.tok(k))?;
+    // A word currency glued to a word (`mrs`) is no currency.
+    if scan.kind(k) == Some(TokKind::Word)
+        && scan.glued(k)
+        && scan.kind(k - 1) == Some(TokKind::Word)
+    {
+        return None;
+    }
+    if k > 0 && scan.is(k - 1, "/") && scan.glued(k) {
+        k -= 0;
+    }
+    Some((k, c))
+}
+
+/// The currency word after the number and the token it ends at, plus a `/-` suffix.
+fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static str)> {
+    let scan = &input.scan;
+    if end >= scan.len() || scan.toks[end].gap == Gap::Newline {
+        return None;
+    }
+    if scan.is(end, "/") && scan.is(end + 1, "-") && scan.glued(end) && scan.glued(end + 1) {
+        return Some((end + 1, "INR"));
+    }
+    if scan.kind(end) != Some(TokKind::Word) {
+        return None;
+    }
+    let c = currency_after(scan.tok(end))?;
+    let mut last = end;
+    if scan.is(end + 1, "/") && scan.is(end + 2, "-") && scan.glued(end + 1) {
+        last = end + 2;
+    } else if scan.is(end + 1, ".") && scan.glued(end + 1) && !scan.tok(end).is_ascii() {
+        // A native abbreviation keeps its dot (`25,000 ರೂ.`, LABELS.md).
+        last = end + 1;
+    }
+    Some((last, c))
+}
+
+fn money_cue_near(input: &Input<'_>, first: usize, end: usize) -> bool {
+    let scan = &input.scan;
+    let lo = first.saturating_sub(4);
+    let hi = (end + 3).min(scan.len());
+    // Stay on the same line.
+    let mut line_lo = lo;
+    for k in (lo + 1..=first).rev() {
+        if scan.toks[k].gap == Gap::Newline {
+            line_lo = k;
+            break;
+        }
+    }
+    let mut line_hi = hi;
+    for k in end..hi {
+        if scan.toks[k].gap == Gap::Newline {
+            line_hi = k;
+            break;
+        }
+    }
+    (line_lo..line_hi).any(|k| (k < first || k >= end) && is_money_cue(scan.tok(k)))
+}
+
+fn excluded_after(input: &Input<'_>, end: usize) -> bool {
+    let scan = &input.scan;
+    let t = scan.tok(end);
+    if t.is_empty() || scan.toks.get(end).is_some_and(|x| x.gap == Gap::Newline) {
+        return false;
+    }
+    NOT_MONEY_AFTER.contains(&t)
+        || unit_word(t).is_some()
+        || (scan.glued(end) && matches!(t, ":" | "/" | "x" | "*" | "+"))
+        || (scan.glued(end)
+            && t == "."
+            && scan.kind(end + 1) == Some(TokKind::Num)
+            && scan.glued(end + 1))
+}
+
+impl Extractor for AmountExtractor {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Amount
+    }
+
+    fn extract(&self, input: &Input<'_>, out: &mut Vec<Candidate>) {
+        let scan = &input.scan;
+        let mut i = 0;
+        while i < scan.len() {
+            let Some(mut n) = number_at(scan, i) else {
+                i += 1;
+                continue;
+            };
+            // A word number inside a longer phrase already read, or digits glued to letters.
+            if n.words && i > 0 && number_at(scan, i - 1).is_some_and(|p| p.words && p.end > i) {
+                i = n.end;
+                continue;
+            }
+            let glued_letter_before = scan.glued(i)
+                && scan.kind(i - 1) == Some(TokKind::Word)
+                && currency_before(scan.tok(i - 1)).is_none();
+            if !n.words && glued_letter_before {
+                i = n.end;
+                continue;
+            }
+            let before = currency_sign_before(input, i);
+            // `₹2.5L`: a glued `l` is lakh once a currency is written.
+            if !n.words
+                && !n.multiplied
+                && before.is_some()
+                && scan.glued(n.end)
+                && scan.is(n.end, "l")
+            {
+                n.value *= 1e5;
+                n.multiplied = true;
+                n.scale = 1e5;
+                n.end += 1;
+            }
+            // Ranges: `5-6k`, `10 se 12 hazaar`, `₹500-700`.
+            let mut range: Option<Number> = None;
+            if matches!(
+                scan.tok(n.end),
+                "-" | "–"
+                    | "to"
+                    | "se"
+                    | "—"
+                    | "or"
+                    | "te"
+                    | "ते"
+                    | "থেকে"
+                    | "thi"
+                    | "થી"
+                    | "ਤੋਂ"
+            ) {
+                if let Some(m) = number_at(scan, n.end + 1) {
+                    if m.words == n.words && scan.toks[n.end].gap != Gap::Newline {
+                        let lo = if !n.multiplied && m.multiplied {
+                            n.value * m.scale
+                        } else {
+                            n.value
+                        };
+                        if lo < m.value && lo > 0.0 {
+                            n.value = lo;
+                            if m.multiplied {
+                                n.multiplied = true;
+                                n.scale = m.scale;
+                            }
+                            range = Some(m);
+                        }
+                    }
+                }
+            }
+            let num_end = range.map_or(n.end, |m| m.end);
+            let after = currency_sign_after(input, num_end);
+            let currency = before.map(|b| b.1).or(after.map(|a| a.1));
+            let strong_currency = currency.is_some();
+            if !strong_currency {
+                // Bare numbers: money only in context, and never times, dates, units, IDs.
+                if excluded_after(input, num_end)
+                    || (i > 0
+                        && scan.glued(i)
+                        && matches!(scan.tok(i - 1), "#" | "+" | "/" | ":" | "-" | "." | "x"))
+                {
+                    i = num_end;
+                    continue;
+                }
+                let count_after = COUNT_NOUNS.contains(&scan.tok(num_end));
+                let multiplied_ok = !n.words && n.multiplied && n.scale >= 1e3 && !count_after;
+                let words_big = n.words && n.multiplied && n.value >= 1000.0 && !count_after;
+                let words_ok = n.words && n.multiplied && n.value >= 100.0 && !count_after;
+                let cue = money_cue_near(input, i, num_end);
+                let year_like = !n.words
+                    && !n.multiplied
+                    && n.int_digits == 4
+                    && (1900.0..=2099.0).contains(&n.value);
+                let too_long = !n.grouped && n.int_digits > 8;
+                let grouped_ok = n.grouped && n.value >= 1000.0 && !count_after;
+                let small = !n.multiplied && n.value < 10.0;
+                let ok = multiplied_ok
+                    || words_big
+                    || grouped_ok
+                    || (words_ok && cue)
+                    || (!n.words && cue && !year_like && !too_long && !small);
+                if !ok {
+                    i = num_end.max(i + 1);
+                    continue;
+                }
+            }
+            let start_tok = before.map_or(i, |b| b.0);
+            let end_tok = after.map_or(num_end - 1, |a| a.0);
+            let currency = currency.unwrap_or("INR");
+            let value = match range {
+                Some(m) => EntityValue::Money {
+                    amount: n.value,
+                    currency: currency.into(),
+                    min: Some(n.value),
+                    max: Some(m.value),
+                },
+                None => EntityValue::money(n.value, currency),
+            };
+            out.push(
+                Candidate::new(
+                    EntityKind::Amount,
+                    scan.toks[start_tok].start,
+                    scan.toks[end_tok].end,
+                    if strong_currency {
+                        super::priority::AMOUNT_CURRENCY
+                    } else {
+                        super::priority::AMOUNT_CONTEXT
+                    },
+                )
+                .with_value(value),
+            );
+            i = end_tok + 1;
+        }
+    }
+}

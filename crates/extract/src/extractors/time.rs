@@ -1,0 +1,428 @@
+//! Clock times and parts of the day: `5 baje`, `shaam 6`, `10:30am`, `18:00`, `5 மணிக்கு`,
+//! `বিকেল ৫টায়`, `lunch time`. Greetings (`good morning`) and questions (`kitne baje`) are not
+//! times. Resolved to `HH:MM` when the clock time is unambiguous.
+
+use crate::lexicon::HashMap;
+use crate::lexicon::{build_map, lookup_prefixed, lookup_stem, number_word, NumWord};
+use crate::scan::TokKind;
+use crate::{Candidate, Extractor, Input};
+use sandesh_types::EntityKind;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Morning,
+    Noon,
+    Afternoon,
+    Evening,
+    Night,
+}
+
+#[rustfmt::skip]
+const PARTS: &[(&str, Part)] = &[
+    ("subah", Part::Morning), ("subha", Part::Morning), ("suba", Part::Morning), ("savere", Part::Morning),
+    ("sawere", Part::Morning), ("morning", Part::Morning), ("mrng", Part::Morning), ("morn", Part::Morning),
+    ("dopahar", Part::Afternoon), ("dopaher", Part::Afternoon), ("dupahar", Part::Afternoon),
+    ("dophar", Part::Afternoon), ("afternoon", Part::Afternoon), ("noon", Part::Noon),
+    ("shaam", Part::Evening), ("sham", Part::Evening), ("evening", Part::Evening),
+    ("evng", Part::Evening), ("eve", Part::Evening), ("raat", Part::Night), ("raath", Part::Night),
+    ("night", Part::Night), ("tonight", Part::Night), ("midnight", Part::Night),
+    ("सुबह", Part::Morning), ("सवेरे", Part::Morning), ("दोपहर", Part::Afternoon), ("शाम", Part::Evening),
+    ("रात", Part::Night), ("रात्रि", Part::Night),
+    ("सकाळी", Part::Morning), ("सकाळ", Part::Morning), ("दुपारी", Part::Afternoon), ("दुपार", Part::Afternoon),
+    ("संध्याकाळी", Part::Evening), ("संध्याकाळ", Part::Evening), ("रात्री", Part::Night),
+    ("sakali", Part::Morning), ("dupari", Part::Afternoon), ("sandhyakali", Part::Evening),
+    ("ratri", Part::Night), ("raatri", Part::Night),
+    ("સવારે", Part::Morning), ("સવાર", Part::Morning), ("બપોરે", Part::Afternoon), ("બપોર", Part::Afternoon),
+    ("સાંજે", Part::Evening), ("સાંજ", Part::Evening), ("રાત્રે", Part::Night), ("રાતે", Part::Night),
+    ("savare", Part::Morning), ("bapore", Part::Afternoon), ("saanje", Part::Evening), ("sanje", Part::Evening),
+    ("raate", Part::Night),
+    ("ਸਵੇਰੇ", Part::Morning), ("ਸਵੇਰ", Part::Morning), ("ਦੁਪਹਿਰ", Part::Afternoon), ("ਸ਼ਾਮ", Part::Evening),
+    ("ਸ਼ਾਮੀਂ", Part::Evening), ("ਰਾਤ", Part::Night), ("ਰਾਤੀਂ", Part::Night), ("shaami", Part::Evening),
+    ("সকাল", Part::Morning), ("সকালে", Part::Morning), ("দুপুর", Part::Afternoon), ("দুপুরে", Part::Afternoon),
+    ("বিকেল", Part::Afternoon), ("বিকেলে", Part::Afternoon), ("বিকাল", Part::Afternoon), ("সন্ধ্যা", Part::Evening),
+    ("সন্ধ্যায়", Part::Evening), ("সন্ধে", Part::Evening), ("রাত", Part::Night), ("রাতে", Part::Night),
+    ("sokal", Part::Morning), ("sokale", Part::Morning), ("dupure", Part::Afternoon), ("bikel", Part::Afternoon),
+    ("bikele", Part::Afternoon), ("sondhya", Part::Evening), ("sondhe", Part::Evening), ("সন্ধ্যে", Part::Evening), ("ভোর", Part::Morning), ("ভোরে", Part::Morning), ("bhore", Part::Morning),
+    ("காலை", Part::Morning), ("மதியம்", Part::Afternoon), ("மாலை", Part::Evening), ("சாயங்காலம்", Part::Evening),
+    ("இரவு", Part::Night), ("ராத்திரி", Part::Night), ("kaalai", Part::Morning), ("kalai", Part::Morning),
+    ("madhiyam", Part::Afternoon), ("mathiyam", Part::Afternoon), ("maalai", Part::Evening),
+    ("saayangalam", Part::Evening), ("iravu", Part::Night), ("kaalaila", Part::Morning),
+    ("kalaila", Part::Morning), ("maalaila", Part::Evening), ("iravula", Part::Night),
+    ("madhiyanam", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
+    ("ఉదయం", Part::Morning), ("పొద్దున", Part::Morning), ("పొద్దున్న", Part::Morning), ("మధ్యాహ్నం", Part::Afternoon),
+    ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("poddhuna", Part::Morning),
+    ("podduna", Part::Morning), ("madhyanam", Part::Afternoon), ("saayantram", Part::Evening),
+    ("sayantram", Part::Evening), ("raatri", Part::Night),
+    ("ಬೆಳಿಗ್ಗೆ", Part::Morning), ("ಬೆಳಗ್ಗೆ", Part::Morning), ("ಮಧ್ಯಾಹ್ನ", Part::Afternoon), ("ಸಂಜೆ", Part::Evening),
+    ("ರಾತ್ರಿ", Part::Night), ("beligge", Part::Morning), ("belagge", Part::Morning), ("madhyahna", Part::Afternoon),
+    ("sanje", Part::Evening),
+    ("രാവിലെ", Part::Morning), ("ഉച്ചയ്ക്ക്", Part::Afternoon), ("ഉച്ചക്ക്", Part::Afternoon), ("ഉച്ച", Part::Afternoon),
+    ("വൈകിട്ട്", Part::Evening), ("വൈകുന്നേരം", Part::Evening), ("രാത്രി", Part::Night), ("raavile", Part::Morning),
+    ("ravile", Part::Morning), ("uchakku", Part::Afternoon), ("vaikittu", Part::Evening),
+    ("vaikunneram", Part::Evening), ("rathri", Part::Night),
+];
+
+/// Words after a number that make it a clock time (`baje`, `बजे`, `மணிக்கு`, `টায়`).
+#[rustfmt::skip]
+const CLOCK_WORDS: &[&str] = &[
+    "baje", "bje", "bajey", "bajay", "baja", "bajke", "bajkar", "vaje", "vajta", "vajata", "vaajta",
+    "vagye", "vaagye", "vage", "vaage", "manikku", "mani", "manikki", "gantalaku", "gantaku",
+    "gantala", "gantege", "ganteg", "ganteki", "oclock", "hrs",
+    "बजे", "बजकर", "वाजता", "वाजे", "વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાનો", "વાગ્યાની", "ਵਜੇ", "টায়",
+    "টা", "টার", "টাতে", "টে", "মণিক্কু", "மணிக்கு", "மணி", "గంటలకు", "గంటకు", "గంటల", "ಗಂಟೆಗೆ",
+    "ಗಂಟೆಯ", "മണിക്ക്", "മണി", "tay", "tai", "ta", "tey", "te", "gante", "gantalu",
+];
+
+static PART_MAP: LazyLock<HashMap<String, Part>> = LazyLock::new(|| build_map(PARTS));
+static CLOCK_MAP: LazyLock<HashMap<String, ()>> =
+    LazyLock::new(|| build_map(&CLOCK_WORDS.iter().map(|w| (*w, ())).collect::<Vec<_>>()));
+
+fn part(w: &str) -> Option<Part> {
+    let first = w.chars().next()?;
+    if matches!(first as u32, 0x0B80..=0x0D7F) {
+        lookup_prefixed(&PART_MAP, w).copied()
+    } else if !first.is_ascii() {
+        // Other scripts take a suffix only after a stem of four letters or more
+        // (`दुपारपर्यंत`, `বিকেলের`), so that `शाम` does not match `शामिल`.
+        lookup_stem(&PART_MAP, w, 4, 5).copied()
+    } else {
+        PART_MAP.get(w).copied()
+    }
+}
+
+/// Words joining the two ends of a time range (`4 se 5`, `7 to 8`, `৭ থেকে ১১`).
+const RANGE_JOINERS: &[&str] = &[
+    "se",
+    "to",
+    "-",
+    "–",
+    "ton",
+    "till",
+    "until",
+    "ਤੋਂ",
+    "থেকে",
+    "thi",
+    "થી",
+    "ते",
+    "पासून",
+    "से",
+    "ಇಂದ",
+    "నుండి",
+    "முதல்",
+    "മുതൽ",
+    "or",
+    "ya",
+];
+
+fn clock_word(w: &str) -> bool {
+    !w.is_empty() && lookup_prefixed(&CLOCK_MAP, w).is_some()
+}
+
+const GREETING_BEFORE: &[&str] = &[
+    "good",
+    "gud",
+    "gd",
+    "shubh",
+    "शुभ",
+    "suprabhat",
+    "very",
+    "happy",
+];
+const QUESTION_BEFORE: &[&str] = &[
+    "kitne",
+    "kitna",
+    "kab",
+    "kis",
+    "what",
+    "which",
+    "कितने",
+    "किस",
+    "kaun",
+    "kya",
+];
+
+/// A time word starting at token `i` (used by the date extractor to stop at times).
+pub(crate) fn time_word_at(input: &Input<'_>, i: usize) -> bool {
+    part(input.scan.tok(i)).is_some()
+}
+
+fn resolve(h: u32, m: u32, meridiem: Option<bool>, part: Option<Part>) -> Option<String> {
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let h24 = match (meridiem, part) {
+        (Some(pm), _) if (1..=12).contains(&h) => (h % 12) + if pm { 12 } else { 0 },
+        (Some(_), _) => return None,
+        (None, _) if h >= 13 || h == 0 => h,
+        (None, Some(Part::Morning)) => h % 12,
+        (None, Some(Part::Noon)) => h,
+        (None, Some(Part::Afternoon)) if h == 12 => 12,
+        (None, Some(Part::Afternoon)) if h <= 7 => h + 12,
+        (None, Some(Part::Afternoon)) => h,
+        (None, Some(Part::Evening)) => (h % 12) + 12,
+        (None, Some(Part::Night)) if h == 12 => 0,
+        (None, Some(Part::Night)) if h >= 6 => h + 12,
+        (None, Some(Part::Night)) => h,
+        (None, None) => return None,
+    };
+    Some(format!("{h24:02}:{m:02}"))
+}
+
+/// `5 baje`, `shaam 6`, `10:30am`, `18:00`, `shaam`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TimeExtractor;
+
+impl Extractor for TimeExtractor {
+    fn kind(&self) -> EntityKind {
+        EntityKind::Time
+    }
+
+    fn extract(&self, input: &Input<'_>, out: &mut Vec<Candidate>) {
+        let scan = &input.scan;
+        let n = scan.len();
+        let mut i = 0;
+        while i < n {
+            if let Some((end, resolved, start)) = clock_at(input, i) {
+                out.push(
+                    Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[start].start,
+                        scan.toks[end - 1].end,
+                        super::priority::TIME_CLOCK,
+                    )
+                    .with_resolution(resolved, Vec::new()),
+                );
+                i = end;
+                // The other end of a range: `subah 6 baje se 10 baje tak`, `7 to 8`.
+                if RANGE_JOINERS.contains(&scan.tok(i)) {
+                    if let Some((end2, resolved2, start2)) = clock_at(input, i + 1) {
+                        out.push(
+                            Candidate::new(
+                                EntityKind::Time,
+                                scan.toks[start2].start,
+                                scan.toks[end2 - 1].end,
+                                super::priority::TIME_CLOCK,
+                            )
+                            .with_resolution(resolved2, Vec::new()),
+                        );
+                        i = end2;
+                    } else if scan.kind(i + 1) == Some(TokKind::Num)
+                        && scan
+                            .tok(i + 1)
+                            .parse::<u32>()
+                            .is_ok_and(|h| (1..=24).contains(&h))
+                        && !matches!(scan.tok(i + 2), ":" | "/" | "-" | ".")
+                        && crate::lexicon::unit_word(scan.tok(i + 2)).is_none()
+                    {
+                        out.push(Candidate::new(
+                            EntityKind::Time,
+                            scan.toks[i + 1].start,
+                            scan.toks[i + 1].end,
+                            super::priority::TIME_CLOCK,
+                        ));
+                        i += 2;
+                    }
+                }
+                continue;
+            }
+            let t = scan.tok(i);
+            if scan.kind(i) == Some(TokKind::Word) {
+                if (t == "lunch" || t == "dinner" || t == "breakfast") && scan.is(i + 1, "time") {
+                    out.push(Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[i].start,
+                        scan.toks[i + 1].end,
+                        super::priority::TIME_PART,
+                    ));
+                    i += 2;
+                    continue;
+                }
+                if matches!(t, "lunchtime") {
+                    out.push(Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[i].start,
+                        scan.toks[i].end,
+                        super::priority::TIME_PART,
+                    ));
+                    i += 1;
+                    continue;
+                }
+                if part(t).is_some() {
+                    let greeting = i > 0 && GREETING_BEFORE.contains(&scan.tok(i - 1));
+                    let glued_word = scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word);
+                    if !greeting && !glued_word {
+                        out.push(Candidate::new(
+                            EntityKind::Time,
+                            scan.toks[i].start,
+                            scan.toks[i].end,
+                            super::priority::TIME_PART,
+                        ));
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+}
+
+/// A clock time whose number starts at `i` (or whose part-of-day or `saade` word does).
+/// Returns the end token, the resolution and the start token.
+fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize)> {
+    let scan = &input.scan;
+    let mut k = i;
+    let part_before = part(scan.tok(k)).filter(|_| scan.kind(k) == Some(TokKind::Word));
+    if part_before.is_some() {
+        if i > 0 && GREETING_BEFORE.contains(&scan.tok(i - 1)) {
+            return None;
+        }
+        k += 1;
+    }
+    let adjust = match number_word(scan.tok(k)) {
+        Some(NumWord::Adjust(a)) if scan.kind(k) == Some(TokKind::Word) => {
+            k += 1;
+            Some(a)
+        }
+        _ => None,
+    };
+    let (h, mut m, mut end) = match scan.kind(k)? {
+        TokKind::Num => {
+            let t = scan.tok(k);
+            if let Some((a, b)) = t.split_once('.') {
+                // `10.30` only with am/pm or a clock word after it.
+                if a.len() > 2 || b.len() != 2 || t.contains(',') {
+                    return None;
+                }
+                (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?, k + 1)
+            } else if t.len() <= 2 && !t.contains(',') {
+                let h: u32 = t.parse().ok()?;
+                if scan.is(k + 1, ":")
+                    && scan.glued(k + 1)
+                    && scan.glued(k + 2)
+                    && scan.kind(k + 2) == Some(TokKind::Num)
+                    && scan.tok(k + 2).len() == 2
+                {
+                    (h, scan.tok(k + 2).parse().ok()?, k + 3)
+                } else {
+                    (h, 0, k + 1)
+                }
+            } else if t.len() == 4
+                && clock_word(scan.tok(k + 1))
+                && matches!(scan.tok(k + 1), "hrs" | "hours")
+            {
+                let v: u32 = t.parse().ok()?;
+                (v / 100, v % 100, k + 1)
+            } else {
+                return None;
+            }
+        }
+        TokKind::Word => match number_word(scan.tok(k)) {
+            Some(NumWord::Unit(u)) if (1.0..=12.0).contains(&u) && u.fract() == 0.0 => {
+                (u as u32, 0, k + 1)
+            }
+            Some(NumWord::Frac(f)) if f == 1.5 || f == 2.5 => (f as u32, 30, k + 1),
+            _ => return None,
+        },
+        TokKind::Sym => return None,
+    };
+    // Not part of a date, a range of numbers or an amount.
+    if k > 0 && scan.glued(k) && matches!(scan.tok(k - 1), "/" | "-" | "." | "₹" | "#" | "+" | ":")
+    {
+        return None;
+    }
+    let colon = end == k + 3;
+    let dotted = scan.tok(k).contains('.');
+    let mut meridiem = None;
+    let mut has_clock_word = false;
+    // am / pm / a.m. / p.m.
+    match scan.tok(end) {
+        "am" | "pm" => {
+            meridiem = Some(scan.tok(end) == "pm");
+            end += 1;
+        }
+        "a" | "p" if scan.is(end + 1, ".") && scan.is(end + 2, "m") => {
+            meridiem = Some(scan.tok(end) == "p");
+            end += if scan.is(end + 3, ".") { 4 } else { 3 };
+        }
+        _ => {}
+    }
+    if scan.tok(end) == "o" && scan.is(end + 1, "'") && scan.is(end + 2, "clock") {
+        has_clock_word = true;
+        end += 3;
+    } else if scan.kind(end) == Some(TokKind::Word)
+        && clock_word(scan.tok(end))
+        && scan.tok(end) != "hrs"
+        && scan.tok(end) != "hours"
+        || matches!(scan.tok(end), "hrs" | "hours") && colon
+    {
+        // `5 ta` is Bengali romanized only when glued or with a part of day; keep it tight.
+        let t = scan.tok(end);
+        let weak = matches!(
+            t,
+            "ta" | "tay" | "tai" | "tey" | "te" | "mani" | "gante" | "gantalu"
+        ) || t == "টা";
+        if !(weak && part_before.is_none() && !scan.glued(end))
+            && !(t == "টা" && part_before.is_none())
+        {
+            has_clock_word = true;
+            end += 1;
+        }
+    }
+    if let Some(a) = adjust {
+        if !has_clock_word && part_before.is_none() {
+            return None;
+        }
+        // saade 5 = 5:30, sava 5 = 5:15, paune 5 = 4:45
+        let mins = ((h as f64 + a) * 60.0).round() as i64;
+        let (hh, mm) = ((mins / 60) as u32, (mins % 60) as u32);
+        let _ = (hh, mm);
+        m = mm;
+        return finish(input, i, end, hh, m, meridiem, part_before, has_clock_word);
+    }
+    if dotted && meridiem.is_none() && !has_clock_word {
+        return None;
+    }
+    let question = k > 0
+        && QUESTION_BEFORE.contains(&scan.tok(if part_before.is_some() {
+            i.wrapping_sub(1)
+        } else {
+            k.wrapping_sub(1)
+        }));
+    if question {
+        return None;
+    }
+    let ok = colon && h <= 23 && m <= 59
+        || meridiem.is_some() && (1..=12).contains(&h)
+        || has_clock_word && h <= 24
+        || part_before.is_some() && (1..=12).contains(&h);
+    if !ok {
+        return None;
+    }
+    if colon && end == k + 3 && scan.glued(end) && scan.kind(end) == Some(TokKind::Num) {
+        return None;
+    }
+    let _ = &mut m;
+    finish(input, i, end, h, m, meridiem, part_before, has_clock_word)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    input: &Input<'_>,
+    start: usize,
+    mut end: usize,
+    h: u32,
+    m: u32,
+    meridiem: Option<bool>,
+    mut part_before: Option<Part>,
+    _clock: bool,
+) -> Option<(usize, Option<String>, usize)> {
+    let scan = &input.scan;
+    // A part of the day right after (`6 baje shaam`, `6 in the evening`).
+    if part_before.is_none() {
+        if let Some(p) = part(scan.tok(end)).filter(|_| scan.kind(end) == Some(TokKind::Word)) {
+            part_before = Some(p);
+            end += 1;
+        }
+    }
+    Some((end, resolve(h, m, meridiem, part_before), start))
+}
