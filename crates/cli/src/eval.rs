@@ -207,14 +207,29 @@ fn print_report(
     )?;
     writeln!(
         out,
-        "\n{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}",
-        "entity", "gold", "predicted", "precision", "recall", "F1"
+        "\n{:<10} {:>6} {:>9} | {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
+        "entity",
+        "gold",
+        "predicted",
+        "span P",
+        "span R",
+        "span F1",
+        "value P",
+        "value R",
+        "value F1"
     )?;
     for (kind, s) in &r.entities {
         writeln!(
             out,
-            "{kind:<10} {:>6} {:>9} {:>9.4} {:>9.4} {:>9.4}",
-            s.gold, s.predicted, s.precision, s.recall, s.f1
+            "{kind:<10} {:>6} {:>9} | {:>7.4} {:>7.4} {:>7.4} | {:>7.4} {:>7.4} {:>7.4}",
+            s.span.gold,
+            s.span.predicted,
+            s.span.precision,
+            s.span.recall,
+            s.span.f1,
+            s.value.precision,
+            s.value.recall,
+            s.value.f1
         )?;
     }
     if !r.skipped.is_empty() {

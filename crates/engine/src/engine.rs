@@ -2,10 +2,12 @@
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
+use sandesh_extract::{Date, Extractors};
 use sandesh_model::{Manifest, ModelDir};
 use sandesh_text::{normalize, words};
 use sandesh_types::{Analysis, Intent, IntentScore};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Longest message accepted, in characters: WhatsApp's own limit for one text message.
 pub const DEFAULT_MAX_CHARS: usize = 65_536;
@@ -13,6 +15,8 @@ pub const DEFAULT_MAX_CHARS: usize = 65_536;
 pub const MODEL_DIR_ENV: &str = "SANDESH_MODEL_DIR";
 /// Name of the shipped model directory under `models/`.
 pub const DEFAULT_MODEL_NAME: &str = "fast";
+/// The UTC offset "today" is taken in when no reference date is set: India Standard Time.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 330;
 
 /// Builds an [`Engine`].
 ///
@@ -24,6 +28,31 @@ pub const DEFAULT_MODEL_NAME: &str = "fast";
 pub struct EngineBuilder {
     model_dir: Option<PathBuf>,
     max_chars: usize,
+    reference: Reference,
+}
+
+/// The day relative dates ("kal", "next Monday") resolve against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// Today by the system clock at this UTC offset in minutes, taken for each message.
+    Today {
+        /// Minutes east of UTC (330 for India).
+        utc_offset_minutes: i32,
+    },
+    /// A fixed day (reproducible runs, or a chat export's own timestamps).
+    Fixed(Date),
+    /// No resolution: dates and times keep only their text.
+    None,
+}
+
+impl Reference {
+    fn date(&self) -> Option<Date> {
+        match *self {
+            Reference::Today { utc_offset_minutes } => Some(Date::today(utc_offset_minutes)),
+            Reference::Fixed(d) => Some(d),
+            Reference::None => None,
+        }
+    }
 }
 
 impl Default for EngineBuilder {
@@ -31,6 +60,9 @@ impl Default for EngineBuilder {
         EngineBuilder {
             model_dir: None,
             max_chars: DEFAULT_MAX_CHARS,
+            reference: Reference::Today {
+                utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
+            },
         }
     }
 }
@@ -48,6 +80,12 @@ impl EngineBuilder {
         self
     }
 
+    /// The day relative dates resolve against (default: today in India Standard Time).
+    pub fn reference(mut self, reference: Reference) -> Self {
+        self.reference = reference;
+        self
+    }
+
     /// Finds and loads the model.
     pub fn build(self) -> Result<Engine> {
         let dir = match self.model_dir {
@@ -59,6 +97,8 @@ impl EngineBuilder {
             model,
             model_path: dir,
             max_chars: self.max_chars,
+            extractors: Arc::new(Extractors::default()),
+            reference: self.reference,
         })
     }
 }
@@ -98,11 +138,24 @@ fn find_model_dir() -> Result<PathBuf> {
 }
 
 /// A loaded model, ready to classify. Cheap to share across threads (`&Engine` is `Sync`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Engine {
     model: ModelDir,
     model_path: PathBuf,
     max_chars: usize,
+    extractors: Arc<Extractors>,
+    reference: Reference,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("model_path", &self.model_path)
+            .field("max_chars", &self.max_chars)
+            .field("extractors", &self.extractors.kinds())
+            .field("reference", &self.reference)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Engine {
@@ -117,7 +170,16 @@ impl Engine {
             model,
             model_path: PathBuf::new(),
             max_chars,
+            extractors: Arc::new(Extractors::default()),
+            reference: Reference::Today {
+                utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
+            },
         }
+    }
+
+    /// The day relative dates resolve against.
+    pub fn reference(&self) -> Reference {
+        self.reference
     }
 
     /// The loaded model's manifest.
@@ -140,6 +202,12 @@ impl Engine {
     /// Errors: [`sandesh_types::Error::EmptyText`] for text with nothing visible in it,
     /// [`sandesh_types::Error::TextTooLong`] past the limit.
     pub fn classify(&self, text: &str) -> Result<Analysis> {
+        self.classify_at(text, self.reference.date())
+    }
+
+    /// Classifies one message, resolving relative dates against `reference` (none: no
+    /// resolution). Errors as [`Engine::classify`].
+    pub fn classify_at(&self, text: &str, reference: Option<Date>) -> Result<Analysis> {
         let chars = text.chars().count();
         if chars > self.max_chars {
             return Err(sandesh_types::Error::TextTooLong {
@@ -172,7 +240,7 @@ impl Engine {
             confidence: intents[0].score,
             intents,
             lang,
-            entities: Vec::new(),
+            entities: self.extractors.extract(text, reference),
             route: None,
         })
     }

@@ -35,14 +35,14 @@ pub struct LangIdScores {
     pub latin_accuracy: f64,
 }
 
-/// Entity scores of one kind, by exact span and type.
+/// Precision, recall and F1 of one entity kind under one matching rule.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EntityScores {
+pub struct PrF1 {
     /// Gold entities.
     pub gold: usize,
     /// Predicted entities.
     pub predicted: usize,
-    /// Predicted with the exact gold span and kind.
+    /// Predicted entities that match a gold one (each gold entity matches at most once).
     pub correct: usize,
     /// correct / predicted.
     pub precision: f64,
@@ -50,6 +50,48 @@ pub struct EntityScores {
     pub recall: f64,
     /// Harmonic mean.
     pub f1: f64,
+}
+
+impl PrF1 {
+    fn finish(&mut self) {
+        self.precision = ratio(self.correct, self.predicted);
+        self.recall = ratio(self.correct, self.gold);
+        self.f1 = if self.precision + self.recall > 0.0 {
+            2.0 * self.precision * self.recall / (self.precision + self.recall)
+        } else {
+            0.0
+        };
+    }
+}
+
+/// Entity scores of one kind: by exact span (same kind, same start and end) and by value (same
+/// kind and normalised value in the same message, wherever it was found).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EntityScores {
+    /// Exact span and kind.
+    pub span: PrF1,
+    /// Kind and normalised value.
+    pub value: PrF1,
+}
+
+/// A comparable key for an entity's value: amounts to the paisa with currency and range,
+/// quantities with unit, text values as they are.
+pub fn value_key(e: &sandesh_types::Entity) -> String {
+    use sandesh_types::EntityValue;
+    match &e.value {
+        Some(EntityValue::Money {
+            amount,
+            currency,
+            max,
+            ..
+        }) => match max {
+            Some(max) => format!("{amount:.2}-{max:.2} {currency}"),
+            None => format!("{amount:.2} {currency}"),
+        },
+        Some(EntityValue::Quantity { quantity, unit }) => format!("{quantity:.3} {unit}"),
+        Some(EntityValue::Text(t)) => t.clone(),
+        None => e.text.clone(),
+    }
 }
 
 /// A message the evaluation could not score, with the reason.
@@ -137,21 +179,28 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
                 continue;
             }
         };
+        let mut unmatched_values: Vec<(EntityKind, String)> =
+            a.entities.iter().map(|p| (p.kind, value_key(p))).collect();
         for g in &m.entities {
             let s = entities.entry(g.kind.as_str().to_string()).or_default();
-            s.gold += 1;
+            s.span.gold += 1;
+            s.value.gold += 1;
             if a.entities
                 .iter()
                 .any(|p| p.kind == g.kind && p.span == g.span)
             {
-                s.correct += 1;
+                s.span.correct += 1;
+            }
+            let key = (g.kind, value_key(g));
+            if let Some(k) = unmatched_values.iter().position(|v| *v == key) {
+                unmatched_values.swap_remove(k);
+                s.value.correct += 1;
             }
         }
         for p in &a.entities {
-            entities
-                .entry(p.kind.as_str().to_string())
-                .or_default()
-                .predicted += 1;
+            let s = entities.entry(p.kind.as_str().to_string()).or_default();
+            s.span.predicted += 1;
+            s.value.predicted += 1;
         }
         scored.push(Scored {
             gold: m.intent,
@@ -163,13 +212,8 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         keys.push((m.lang.clone(), m.source.clone()));
     }
     for s in entities.values_mut() {
-        s.precision = ratio(s.correct, s.predicted);
-        s.recall = ratio(s.correct, s.gold);
-        s.f1 = if s.precision + s.recall > 0.0 {
-            2.0 * s.precision * s.recall / (s.precision + s.recall)
-        } else {
-            0.0
-        };
+        s.span.finish();
+        s.value.finish();
     }
     let mut by_lang_rows: BTreeMap<String, Vec<&Scored>> = BTreeMap::new();
     let mut by_source_rows: BTreeMap<String, Vec<&Scored>> = BTreeMap::new();

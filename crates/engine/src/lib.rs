@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! text ─▶ limits ─▶ normalise (sandesh-text) ─▶ language id ─▶ fast classifier (sandesh-model)
-//!      ─▶ calibrated, ranked intents ─▶ Analysis
+//!      ─▶ calibrated, ranked intents ─┐
+//! text ─▶ entity extractors (sandesh-extract), spans into the original ─┴▶ Analysis
 //! ```
 //!
 //! The shipped model directory is found without configuration (see [`EngineBuilder`]); nothing
@@ -21,8 +22,13 @@ mod error;
 pub mod evaluation;
 pub mod training;
 
-pub use engine::{Engine, EngineBuilder, DEFAULT_MAX_CHARS, DEFAULT_MODEL_NAME, MODEL_DIR_ENV};
+pub use engine::{
+    Engine, EngineBuilder, Reference, DEFAULT_MAX_CHARS, DEFAULT_MODEL_NAME,
+    DEFAULT_UTC_OFFSET_MINUTES, MODEL_DIR_ENV,
+};
 pub use error::{Error, Result};
+pub use sandesh_extract as extract;
+pub use sandesh_extract::Date;
 pub use sandesh_model::{data_hash, metrics, FastConfig, FeatureConfig, Manifest, ModelDir};
 pub use sandesh_text::LangIdConfig;
 pub use sandesh_types::{
