@@ -9,8 +9,10 @@ For every message this fills in a stable id (sha256 of the text), character span
 entities (Python str indices = Unicode scalar values, as CONTRACT.md counts them) and the
 normalised values of LABELS.md. Exact and near duplicates (same text after case folding,
 digit folding and dropping punctuation) are kept once. Hand-written messages are split by a
-hash of their id: 12% dev, 12% test, 76% train; generated messages only ever go to train, so
-dev and test are hand-written only. Deterministic: the same sources give the same files.
+hash of their id: 12% dev, 12% test, 76% train. Entity-focused batches (src/entities-*.jsonl,
+source "entity", ids "e-…") are hand-written too but split 30% dev, 40% test, 30% train, because
+they exist to measure extraction. Generated messages only ever go to train, so dev and test are
+hand-written only. Deterministic: the same sources give the same files.
 
 Usage: python3 scripts/build_dataset.py   (from the repository root)
 """
@@ -27,6 +29,9 @@ from check_raw import INTENTS, KINDS, LANGS, check_line  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DS = os.path.join(ROOT, "datasets")
 DEV_PCT, TEST_PCT = 12, 12
+# Entity-focused batches (src/entities-*.jsonl, source "entity") exist to measure extraction, which
+# is rule-based and learns nothing from train; most of them go to dev and test.
+ENTITY_DEV_PCT, ENTITY_TEST_PCT = 30, 40
 
 
 def fold_digits(s):
@@ -62,7 +67,17 @@ def phone_value(text):
 
 def value_of(kind, text, raw):
     if kind == "amount":
-        return {"amount": float(raw["value"]), "currency": raw.get("currency", "INR")}
+        v = {"amount": float(raw["value"]), "currency": raw.get("currency", "INR")}
+        if "max" in raw:
+            v["min"] = float(raw["value"])
+            v["max"] = float(raw["max"])
+        return v
+    if kind == "quantity":
+        return {"quantity": float(raw["value"]), "unit": raw["unit"]}
+    if kind == "pin":
+        return "".join(ch for ch in fold_digits(text) if ch.isdigit())
+    if kind == "gstin":
+        return text.upper()
     if kind == "order_id":
         return text.lstrip("#").upper()
     if kind == "phone":
@@ -108,7 +123,7 @@ def convert(obj, source):
     for a, b in zip(ents, ents[1:]):
         if b["start"] < a["end"]:
             raise ValueError(f"overlapping entities {a['text']!r} and {b['text']!r} in {text!r}")
-    prefix = "h-" if source == "hand" else "g-"
+    prefix = {"hand": "h-", "entity": "e-", "gen": "g-"}[source]
     return {
         "id": prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
         "text": text,
@@ -138,12 +153,13 @@ def read(path, source):
 
 
 def split_of(msg):
-    if msg["source"] != "hand":
+    if msg["source"] == "gen":
         return "train"
+    dev, test = (ENTITY_DEV_PCT, ENTITY_TEST_PCT) if msg["source"] == "entity" else (DEV_PCT, TEST_PCT)
     bucket = int(hashlib.sha256(msg["id"].encode()).hexdigest()[:8], 16) % 100
-    if bucket < DEV_PCT:
+    if bucket < dev:
         return "dev"
-    if bucket < DEV_PCT + TEST_PCT:
+    if bucket < dev + test:
         return "test"
     return "train"
 
@@ -164,10 +180,12 @@ def write_counts(splits, dropped):
     parts = [table(["tag"] + INTENTS + ["total"], rows)]
     src = Counter((name, m["source"]) for name, ms in splits.items() for m in ms)
     hard = Counter(name for name, ms in splits.items() for m in ms if m["hard"])
-    parts.append(table(["split", "messages", "hand-written", "generated", "hard cases"],
-                       [[n, len(ms), src[(n, "hand")], src[(n, "gen")], hard[n]] for n, ms in splits.items()]
-                       + [["all", len(allm), sum(v for (n, s), v in src.items() if s == "hand"),
-                           sum(v for (n, s), v in src.items() if s == "gen"), sum(hard.values())]]))
+    kinds = ["hand", "entity", "gen"]
+    parts.append(table(["split", "messages", "hand-written", "hand-written, entity-focused", "generated",
+                        "hard cases"],
+                       [[n, len(ms)] + [src[(n, k)] for k in kinds] + [hard[n]] for n, ms in splits.items()]
+                       + [["all", len(allm)] + [sum(v for (n, s), v in src.items() if s == k) for k in kinds]
+                          + [sum(hard.values())]]))
     ents = Counter((name, e["type"]) for name, ms in splits.items() for m in ms for e in m["entities"])
     parts.append(table(["entity"] + list(splits), [[k] + [ents[(n, k)] for n in splits] for k in KINDS]))
     text = ("<!-- counts:begin (written by scripts/build_dataset.py) -->\n"
@@ -185,7 +203,8 @@ def write_counts(splits, dropped):
 def main():
     rows = []
     for path in sorted(glob.glob(os.path.join(DS, "src", "*.jsonl"))):
-        rows += read(path, "hand")
+        entity = os.path.basename(path).startswith("entities-")
+        rows += read(path, "entity" if entity else "hand")
     gen = os.path.join(DS, "generated.jsonl")
     if os.path.exists(gen):
         rows += read(gen, "gen")

@@ -3,18 +3,31 @@
 
 Raw line format (one JSON object per line):
   {"text": str, "intent": str, "lang": str, "hard": bool,
-   "entities": [{"type": str, "text": str, "value": <amount only: number>, "nth": <optional int>}]}
+   "entities": [{"type": str, "text": str, "value": <amount and quantity: number>, "nth": <optional int>}]}
 `nth` (0-based) picks which occurrence of the entity text is meant when it appears more than once.
+An amount may add "currency" (ISO 4217 code, INR when absent) and, for a range ("5-6k"), "max"
+(then "value" is the lower end). A quantity adds "unit", one of UNITS.
 Spans, ids and normalised values are filled in by scripts/build_dataset.py.
 """
 import json
+import re
 import sys
+import unicodedata
 from collections import Counter
 
 INTENTS = ["lead", "support", "payment", "booking", "hiring", "vendor", "other"]
 LANGS = ["en", "hi", "hinglish", "ta", "te", "mr", "bn", "gu", "kn", "ml", "pa",
          "ta-Latn", "te-Latn", "mr-Latn", "bn-Latn", "gu-Latn", "kn-Latn", "ml-Latn", "pa-Latn"]
-KINDS = ["person", "amount", "order_id", "phone", "email", "upi_id", "date", "time"]
+KINDS = ["person", "amount", "order_id", "phone", "email", "upi_id", "date", "time",
+         "pin", "gstin", "quantity"]
+UNITS = ["kg", "g", "mg", "quintal", "tonne", "l", "ml", "piece", "dozen", "pair", "packet", "box",
+         "bag", "bottle", "carton", "roll", "bundle", "set", "plate", "metre", "cm", "ft", "inch",
+         "sqft", "acre"]
+GSTIN = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+
+
+def digits_of(s):
+    return "".join(str(unicodedata.digit(ch)) for ch in s if unicodedata.digit(ch, None) is not None)
 
 
 def check_line(obj):
@@ -53,8 +66,25 @@ def check_line(obj):
             i = text.find(et, i + 1)
         if len(occ) <= n:
             errs.append(f"entity text {et!r} (nth={n}) not found in text")
-        if t == "amount" and not isinstance(e.get("value"), (int, float)):
-            errs.append(f"amount {et!r} needs a numeric value in rupees")
+        if t == "amount":
+            if not isinstance(e.get("value"), (int, float)):
+                errs.append(f"amount {et!r} needs a numeric value in rupees")
+            cur = e.get("currency", "INR")
+            if not (isinstance(cur, str) and re.fullmatch(r"[A-Z]{3}", cur)):
+                errs.append(f"amount {et!r}: currency must be an ISO code like USD")
+            mx = e.get("max")
+            if mx is not None and not (isinstance(mx, (int, float)) and isinstance(e.get("value"), (int, float))
+                                       and mx > e["value"]):
+                errs.append(f"amount {et!r}: max must be a number above value")
+        if t == "quantity":
+            if not isinstance(e.get("value"), (int, float)):
+                errs.append(f"quantity {et!r} needs a numeric value")
+            if e.get("unit") not in UNITS:
+                errs.append(f"quantity {et!r} needs a unit from {UNITS}")
+        if t == "pin" and len(digits_of(et)) != 6:
+            errs.append(f"pin {et!r} must hold exactly 6 digits")
+        if t == "gstin" and not GSTIN.match(et.upper()):
+            errs.append(f"gstin {et!r} does not have the GSTIN shape 22AAAAA0000A1Z5")
     return errs
 
 
