@@ -35,17 +35,22 @@ fn sha_hex(bytes: &[u8]) -> String {
 }
 
 /// The split rule of scripts/build_dataset.py, restated: generated messages go to train; a
-/// hand-written message's split follows a hash of its id.
+/// hand-written message's split follows a hash of its id, 12/12/76 in general and 30/40/30 for
+/// the entity-focused batches.
 fn expected_split(m: &LabelledMessage) -> &'static str {
-    if m.source.as_deref() != Some("hand") {
-        return "train";
-    }
+    let (dev, test) = match m.source.as_deref() {
+        Some("hand") => (12, 12),
+        Some("entity") => (30, 40),
+        _ => return "train",
+    };
     let h = sha_hex(m.id.as_bytes());
     let bucket = u32::from_str_radix(&h[..8], 16).unwrap() % 100;
-    match bucket {
-        0..12 => "dev",
-        12..24 => "test",
-        _ => "train",
+    if bucket < dev {
+        "dev"
+    } else if bucket < dev + test {
+        "test"
+    } else {
+        "train"
     }
 }
 
@@ -65,6 +70,7 @@ fn every_line_has_a_valid_schema_tag_and_id() {
             .unwrap_or_else(|| panic!("{}: no source", m.id));
         let prefix = match source {
             "hand" => "h-",
+            "entity" => "e-",
             "gen" => "g-",
             other => panic!("{}: unknown source {other}", m.id),
         };
@@ -84,7 +90,11 @@ fn every_line_has_a_valid_schema_tag_and_id() {
 fn dev_and_test_are_hand_written_only() {
     for (split, m) in all() {
         if split != "train" {
-            assert_eq!(m.source.as_deref(), Some("hand"), "{split} holds {}", m.id);
+            assert!(
+                matches!(m.source.as_deref(), Some("hand" | "entity")),
+                "{split} holds {}",
+                m.id
+            );
         }
     }
 }
@@ -115,16 +125,50 @@ fn every_entity_indexes_the_original_text_and_has_its_value() {
                 .as_ref()
                 .unwrap_or_else(|| panic!("{}: {:?} has no value", m.id, e.text));
             match (e.kind, value) {
-                (EntityKind::Amount, EntityValue::Money { amount, currency }) => {
+                (
+                    EntityKind::Amount,
+                    EntityValue::Money {
+                        amount,
+                        currency,
+                        min,
+                        max,
+                    },
+                ) => {
                     assert!(
                         amount.is_finite() && *amount >= 0.0,
                         "{}: amount {amount}",
                         m.id
                     );
                     assert_eq!(currency.len(), 3, "{}: currency {currency}", m.id);
+                    if let Some(max) = max {
+                        assert_eq!(*min, Some(*amount), "{}: a range starts at amount", m.id);
+                        assert!(max > amount, "{}: range {amount}..{max}", m.id);
+                    }
                 }
                 (EntityKind::Amount, v) => panic!("{}: amount value {v:?}", m.id),
                 (_, EntityValue::Money { .. }) => panic!("{}: money value on a {}", m.id, e.kind),
+                (EntityKind::Quantity, EntityValue::Quantity { quantity, unit }) => {
+                    assert!(quantity.is_finite() && *quantity > 0.0, "{}", m.id);
+                    assert!(
+                        sandesh::extract::Unit::from_canonical(unit).is_some(),
+                        "{}: unit {unit}",
+                        m.id
+                    );
+                }
+                (EntityKind::Quantity, v) => panic!("{}: quantity value {v:?}", m.id),
+                (_, EntityValue::Quantity { .. }) => {
+                    panic!("{}: quantity value on a {}", m.id, e.kind)
+                }
+                (EntityKind::Pin, EntityValue::Text(v)) => {
+                    assert!(
+                        v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()),
+                        "{}: pin {v}",
+                        m.id
+                    )
+                }
+                (EntityKind::Gstin, EntityValue::Text(v)) => {
+                    assert_eq!(*v, e.text.to_uppercase(), "{}", m.id)
+                }
                 (EntityKind::OrderId, EntityValue::Text(v)) => {
                     assert_eq!(
                         *v,

@@ -3,4 +3,5 @@
 
 mod datasets;
 mod external;
+mod external_entities;
 mod workspace;
