@@ -220,13 +220,28 @@ fn counts_meet_the_datasheet() {
     let total = rows.len();
     let mut per_intent: BTreeMap<Intent, usize> = BTreeMap::new();
     let mut per_lang: BTreeMap<String, usize> = BTreeMap::new();
-    let mut per_split: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut per_split: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut test_entities: BTreeMap<EntityKind, usize> = BTreeMap::new();
     let mut hard = 0;
     for (split, m) in &rows {
         *per_intent.entry(m.intent).or_default() += 1;
         *per_lang.entry(m.lang.clone()).or_default() += 1;
-        *per_split.entry(split).or_default() += 1;
+        let source = m.source.as_deref().unwrap_or("");
+        *per_split.entry((split, source)).or_default() += 1;
+        *per_source.entry(source).or_default() += 1;
         hard += usize::from(m.hard == Some(true));
+        if *split == "test" {
+            for e in &m.entities {
+                *test_entities.entry(e.kind).or_default() += 1;
+            }
+        }
+    }
+    // The floor for measuring extraction: 300 amounts and 100 of every other kind.
+    for kind in EntityKind::ALL {
+        let n = test_entities.get(&kind).copied().unwrap_or(0);
+        let floor = if kind == EntityKind::Amount { 300 } else { 100 };
+        assert!(n >= floor, "test holds {n} {kind} entities");
     }
     assert!(total >= 4200, "{total} messages");
     for intent in Intent::ALL {
@@ -238,12 +253,17 @@ fn counts_meet_the_datasheet() {
         assert!(n >= 100, "{lang}: {n} messages");
     }
     assert!(hard * 10 >= total, "{hard} hard cases of {total}");
-    for split in ["dev", "test"] {
-        let share = per_split[split] as f64 / total as f64;
-        assert!(
-            (0.08..=0.13).contains(&share),
-            "{split} is {share:.3} of the data"
-        );
+    // Shares near the split rule: 12/12 of the general hand-written messages, 30/40 of the
+    // entity-focused ones.
+    for (source, dev, test) in [("hand", 0.12, 0.12), ("entity", 0.30, 0.40)] {
+        let n = per_source.get(source).copied().unwrap_or(0) as f64;
+        for (split, want) in [("dev", dev), ("test", test)] {
+            let share = per_split.get(&(split, source)).copied().unwrap_or(0) as f64 / n;
+            assert!(
+                (share - want).abs() <= 0.05,
+                "{split} holds {share:.3} of the {source} messages, the rule says {want}"
+            );
+        }
     }
 }
 

@@ -72,12 +72,12 @@ fn read_line_capped(
     }
 }
 
-pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
+pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     if args.jsonl {
         if args.text.is_some() {
             bail!("give either a text or --jsonl, not both");
         }
-        let engine = crate::engine(model)?;
+        let engine = crate::engine(setup)?;
         let input: Box<dyn Read> = match &args.input {
             Some(p) => Box::new(
                 std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
@@ -100,7 +100,7 @@ pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
     let Some(text) = args.text else {
         bail!("give the message to classify, for example: sandesh classify \"price kya hai?\" (or use --jsonl)");
     };
-    let engine = crate::engine(model)?;
+    let engine = crate::engine(setup)?;
     let a = engine.classify(&text)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -122,9 +122,32 @@ fn print_plain(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         .collect();
     writeln!(out, "ranked:     {}", ranked.join(", "))?;
     for e in &a.entities {
+        let value = match &e.value {
+            Some(sandesh::EntityValue::Money {
+                amount,
+                currency,
+                max: Some(max),
+                ..
+            }) => format!(" = {amount}..{max} {currency}"),
+            Some(sandesh::EntityValue::Money {
+                amount, currency, ..
+            }) => {
+                format!(" = {amount} {currency}")
+            }
+            Some(sandesh::EntityValue::Quantity { quantity, unit }) => {
+                format!(" = {quantity} {unit}")
+            }
+            Some(sandesh::EntityValue::Text(t)) if *t != e.text => format!(" = {t}"),
+            _ => String::new(),
+        };
+        let resolved = match (&e.resolved, e.candidates.is_empty()) {
+            (Some(r), _) => format!(" → {r}"),
+            (None, false) => format!(" → {}", e.candidates.join(" or ")),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "entity:     {} {:?} [{}..{})",
+            "entity:     {} {:?} [{}..{}){value}{resolved}",
             e.kind, e.text, e.span.start, e.span.end
         )?;
     }

@@ -63,8 +63,8 @@ fn time_messages(
     })
 }
 
-pub fn run(model: Option<PathBuf>, args: Args) -> anyhow::Result<()> {
-    let engine = crate::engine(model)?;
+pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
+    let engine = crate::engine(setup)?;
     let mut out = std::io::stdout().lock();
     let mut reports = Vec::new();
     for path in &args.files {

@@ -18,6 +18,10 @@ struct Cli {
     /// Model directory (default: $SANDESH_MODEL_DIR, else the shipped models/fast).
     #[arg(long, global = true, value_name = "DIR")]
     model: Option<PathBuf>,
+    /// Day that relative dates ("kal", "next Monday") resolve against, YYYY-MM-DD (default:
+    /// today in India Standard Time).
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
+    reference_date: Option<sandesh::Date>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,19 +36,36 @@ enum Command {
     Train(train::Args),
 }
 
-fn engine(model: Option<PathBuf>) -> anyhow::Result<sandesh::Engine> {
+fn parse_date(s: &str) -> Result<sandesh::Date, String> {
+    s.parse()
+}
+
+/// Where the engine finds its model and which day relative dates resolve against.
+pub struct Setup {
+    model: Option<PathBuf>,
+    reference_date: Option<sandesh::Date>,
+}
+
+fn engine(setup: &Setup) -> anyhow::Result<sandesh::Engine> {
     let mut b = sandesh::Engine::builder();
-    if let Some(dir) = model {
+    if let Some(dir) = &setup.model {
         b = b.model_dir(dir);
+    }
+    if let Some(d) = setup.reference_date {
+        b = b.reference(sandesh::Reference::Fixed(d));
     }
     Ok(b.build()?)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let setup = Setup {
+        model: cli.model,
+        reference_date: cli.reference_date,
+    };
     let result = match cli.command {
-        Command::Classify(args) => classify::run(cli.model, args),
-        Command::Eval(args) => eval::run(cli.model, args),
+        Command::Classify(args) => classify::run(&setup, args),
+        Command::Eval(args) => eval::run(&setup, args),
         Command::Train(args) => train::run(args),
     };
     match result {

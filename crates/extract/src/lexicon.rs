@@ -227,7 +227,7 @@ static NUMBER_MAP: LazyLock<HashMap<String, NumWord>> = LazyLock::new(|| {
         };
         let w = match v {
             v if v <= 0.0 || v == 12.0 && word.contains("dozen") => continue,
-            v if v == 100.0 => Hundred,
+            100.0 => Hundred,
             v if v == 1e3 || v == 1e5 || v == 1e6 || v == 1e7 || v == 1e9 => Mult(v),
             v => Unit(v),
         };
@@ -243,10 +243,37 @@ static HUNDRED_SUFFIX_SET: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The number word `w`, exactly.
+/// The first two characters of every tens word, to try splitting compounds only where one
+/// may start.
+static TENS_STARTS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    NUMBER_MAP
+        .iter()
+        .filter(|(k, v)| {
+            matches!(v, Unit(u) if (20.0..100.0).contains(u) && u % 10.0 == 0.0) && !k.is_ascii()
+        })
+        .map(|(k, _)| k.chars().take(2).collect())
+        .collect()
+});
+
+/// The number word `w`, exactly, or a native-script compound of a tens word and a unit written
+/// as one word (`ഇരുപത്തിഒന്ന്` = 21).
 pub(crate) fn number_word(w: &str) -> Option<NumWord> {
     if let Some(n) = NUMBER_MAP.get(w) {
         return Some(*n);
+    }
+    if !w.is_ascii()
+        && w.chars().count() >= 4
+        && TENS_STARTS.contains(&w.chars().take(2).collect::<String>())
+    {
+        for (i, _) in w.char_indices().skip(2) {
+            if let (Some(Unit(t)), Some(Unit(u))) =
+                (NUMBER_MAP.get(&w[..i]), NUMBER_MAP.get(&w[i..]))
+            {
+                if (20.0..100.0).contains(t) && t % 10.0 == 0.0 && *u < 10.0 {
+                    return Some(Unit(t + u));
+                }
+            }
+        }
     }
     for suf in HUNDRED_SUFFIX_SET.iter() {
         if let Some(stem) = w.strip_suffix(suf.as_str()) {
@@ -268,6 +295,7 @@ pub(crate) const DIGIT_MULTIPLIERS: &[(&str, f64)] = &[
     ("ਹਜਾਰ", 1e3), ("ஆயிரம்", 1e3), ("ஆயிரத்து", 1e3), ("వేలు", 1e3), ("వేల", 1e3), ("వెయ్యి", 1e3),
     ("ಸಾವಿರ", 1e3), ("ആയിരം", 1e3), ("aayiram", 1e3), ("velu", 1e3), ("saavira", 1e3), ("savira", 1e3),
     ("lakh", 1e5), ("lakhs", 1e5), ("lac", 1e5), ("lacs", 1e5), ("laakh", 1e5), ("lk", 1e5),
+    ("lkh", 1e5), ("lkhs", 1e5), ("lakhs", 1e5),
     ("lpa", 1e5), ("लाख", 1e5), ("লাখ", 1e5), ("লক্ষ", 1e5), ("લાખ", 1e5), ("ਲੱਖ", 1e5),
     ("லட்சம்", 1e5), ("లక్షలు", 1e5), ("లక్షల", 1e5), ("లక్ష", 1e5), ("ಲಕ್ಷ", 1e5), ("ലക്ഷം", 1e5),
     ("laksha", 1e5), ("latcham", 1e5), ("laksham", 1e5),
@@ -304,7 +332,8 @@ const CURRENCY_AFTER: &[(&str, &str)] = &[
     ("రూపాయలు", "INR"), ("రూపాయి", "INR"), ("రూపాయల", "INR"), ("రూ", "INR"), ("ರೂಪಾಯಿ", "INR"),
     ("ರೂ", "INR"), ("രൂപ", "INR"), ("രൂ", "INR"), ("રૂપિયા", "INR"), ("રૂ", "INR"), ("ਰੁਪਏ", "INR"),
     ("ਰੁਪਈਏ", "INR"), ("ਰੁ", "INR"),
-    ("usd", "USD"), ("dollars", "USD"), ("dollar", "USD"), ("eur", "EUR"), ("euros", "EUR"),
+    ("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("डॉलर", "USD"), ("यूरो", "EUR"), ("पाउंड", "GBP"),
+    ("pounds", "GBP"), ("usd", "USD"), ("dollars", "USD"), ("dollar", "USD"), ("eur", "EUR"), ("euros", "EUR"),
     ("euro", "EUR"), ("aed", "AED"), ("dirhams", "AED"), ("dirham", "AED"), ("gbp", "GBP"),
     ("sgd", "SGD"), ("sar", "SAR"), ("riyal", "SAR"), ("riyals", "SAR"),
 ];

@@ -138,12 +138,42 @@ impl<'a> Input<'a> {
         self.original.get(start as usize).copied()
     }
 
+    /// The tense of the clause around token `i` (between `,` `.` `?` `!` `।` or line breaks),
+    /// or of the whole message when the clause has no tense of its own.
+    pub(crate) fn tense_near(&self, i: usize) -> Tense {
+        let scan = &self.scan;
+        let boundary = |k: usize| {
+            matches!(scan.tok(k), "," | "." | "?" | "!" | "।" | ";") || scan.line_start(k)
+        };
+        let mut lo = i;
+        while lo > 0 && !boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = i + 1;
+        while hi < scan.len() && !boundary(hi) {
+            hi += 1;
+        }
+        match tense_of(scan, lo..hi) {
+            Tense::Unknown => self.tense(),
+            t => t,
+        }
+    }
+
     /// The tense of the message, from its verbs (`-ga/-gi/-ge` endings count as future).
     pub fn tense(&self) -> Tense {
-        *self.tense.get_or_init(|| {
+        *self
+            .tense
+            .get_or_init(|| tense_of(&self.scan, 0..self.scan.len()))
+    }
+}
+
+/// Past, future or neither, from the verbs of tokens `range`.
+fn tense_of(scan: &Scan<'_>, range: std::ops::Range<usize>) -> Tense {
+    {
+        {
             let (mut past, mut future) = (false, false);
-            for i in 0..self.scan.len() {
-                let w = self.scan.tok(i);
+            for i in range {
+                let w = scan.tok(i);
                 if PAST_SET.contains(w) {
                     past = true;
                 }
@@ -166,7 +196,7 @@ impl<'a> Input<'a> {
                 (false, true) => Tense::Future,
                 _ => Tense::Unknown,
             }
-        })
+        }
     }
 }
 

@@ -94,11 +94,22 @@ fn digits_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
             n.end = i + 2;
             n.multiplied = true;
             n.scale = m;
-            if m >= 1e5 {
+            if m >= 1e3 {
                 if let Some(rest) = digits_at(scan, i + 2) {
                     if rest.multiplied && rest.value < m && !scan.glued(i + 2) {
                         n.value += rest.value;
                         n.end = rest.end;
+                    }
+                }
+            }
+            // `3 hundred and 21`, `3 सौ और 21`
+            if matches!(scan.tok(n.end), "and" | "aur" | "और")
+                && scan.kind(n.end + 1) == Some(TokKind::Num)
+            {
+                if let Some((rest, _, false)) = parse_digits(scan.tok(n.end + 1)) {
+                    if rest < 100.0 && rest.fract() == 0.0 && n.value % 100.0 == 0.0 {
+                        n.value += rest;
+                        n.end += 2;
                     }
                 }
             }
@@ -116,21 +127,15 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
     let mut seen_any = false;
     let mut multiplied = false;
     let mut last_unit = false;
+    let mut prev_unit = 0.0;
     let mut end = i;
     let mut j = i;
     while let Some(w) = number_word(scan.tok(j)).filter(|_| scan.kind(j) == Some(TokKind::Word)) {
-        // A phrase starts with a value, not with `hazaar` or `sau` alone.
-        if j == i
-            && matches!(w, NumWord::Mult(_) | NumWord::Hundred)
-            && !bare_multiplier
-            && crate::lexicon::currency_after(scan.tok(i + 1)).is_none()
-        {
-            return None;
-        }
         match w {
             NumWord::Unit(u) => {
                 // "twenty five" adds; "paanch chhe" (5-6) is not one number.
-                let tens_then_unit = (20.0..100.0).contains(&cur) && cur % 10.0 == 0.0 && u < 10.0;
+                let tens_then_unit =
+                    (20.0..100.0).contains(&prev_unit) && prev_unit % 10.0 == 0.0 && u < 10.0;
                 let hundreds_then_rest = cur >= 100.0 && cur % 100.0 == 0.0 && u < 100.0;
                 if last_unit && !(tens_then_unit || hundreds_then_rest) {
                     break;
@@ -138,6 +143,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
                 cur += u + adjust;
                 adjust = 0.0;
                 last_unit = true;
+                prev_unit = u;
             }
             NumWord::Frac(f) => {
                 if last_unit || cur != 0.0 {
@@ -187,6 +193,14 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         }
     }
     if !seen_any || end == i {
+        return None;
+    }
+    // A phrase starts with a value, not with `hazaar` or `sau` alone, unless money follows.
+    let bare = matches!(
+        number_word(scan.tok(i)),
+        Some(NumWord::Mult(_) | NumWord::Hundred)
+    );
+    if bare && !bare_multiplier && crate::lexicon::currency_after(scan.tok(end)).is_none() {
         return None;
     }
     let value = total + cur;

@@ -176,16 +176,6 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The token that starts at normalised char `c`, if any.
-    pub fn tok_starting_at(&self, c: usize) -> Option<usize> {
-        self.toks.binary_search_by_key(&c, |t| t.start).ok()
-    }
-
-    /// The token that ends at normalised char `c`, if any.
-    pub fn tok_ending_at(&self, c: usize) -> Option<usize> {
-        self.toks.binary_search_by_key(&c, |t| t.end).ok()
-    }
-
     pub fn len(&self) -> usize {
         self.toks.len()
     }

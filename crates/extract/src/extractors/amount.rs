@@ -143,6 +143,16 @@ fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static
     if scan.is(end, "/") && scan.is(end + 1, "-") && scan.glued(end) && scan.glued(end + 1) {
         return Some((end + 1, "INR"));
     }
+    if scan.kind(end) == Some(TokKind::Sym) {
+        // `10$`, `10 €`
+        return match scan.tok(end) {
+            "$" => Some((end, "USD")),
+            "€" => Some((end, "EUR")),
+            "£" => Some((end, "GBP")),
+            "₹" => Some((end, "INR")),
+            _ => None,
+        };
+    }
     if scan.kind(end) != Some(TokKind::Word) {
         return None;
     }
@@ -267,7 +277,10 @@ impl Extractor for AmountExtractor {
                 }
             }
             let num_end = range.map_or(n.end, |m| m.end);
-            let after = currency_sign_after(input, num_end);
+            // A sign after the number belongs to it only when none comes before (`$ 30 $ 40`).
+            let after = currency_sign_after(input, num_end).filter(|a| {
+                before.is_none() || scan.kind(a.0) == Some(TokKind::Word) || a.0 > num_end
+            });
             let currency = before.map(|b| b.1).or(after.map(|a| a.1));
             let strong_currency = currency.is_some();
             if !strong_currency {

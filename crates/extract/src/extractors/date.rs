@@ -275,7 +275,7 @@ fn relative(w: &str) -> Option<Rel> {
 }
 
 /// `rel` days from the reference, with the tense choosing the sign of ambiguous words.
-fn resolve_relative(input: &Input<'_>, rel: Rel) -> (Option<String>, Vec<String>) {
+fn resolve_relative(input: &Input<'_>, rel: Rel, at: usize) -> (Option<String>, Vec<String>) {
     let Some(today) = input.reference else {
         return (None, Vec::new());
     };
@@ -283,7 +283,7 @@ fn resolve_relative(input: &Input<'_>, rel: Rel) -> (Option<String>, Vec<String>
     if !ambiguous || n == 0 {
         return (today.add_days(n).map(|d| d.to_string()), Vec::new());
     }
-    match input.tense() {
+    match input.tense_near(at) {
         Tense::Past => (today.add_days(-n).map(|d| d.to_string()), Vec::new()),
         Tense::Future => (today.add_days(n).map(|d| d.to_string()), Vec::new()),
         Tense::Unknown => (
@@ -298,13 +298,19 @@ fn resolve_relative(input: &Input<'_>, rel: Rel) -> (Option<String>, Vec<String>
 
 /// Resolves a day and month (and maybe year): the next such day from the reference unless the
 /// message speaks of the past.
-fn resolve_day_month(input: &Input<'_>, day: u32, month: u32, year: Option<i32>) -> Option<String> {
+fn resolve_day_month(
+    at: usize,
+    input: &Input<'_>,
+    day: u32,
+    month: u32,
+    year: Option<i32>,
+) -> Option<String> {
     let today = input.reference?;
     if let Some(y) = year {
         return Date::new(y, month, day).map(|d| d.to_string());
     }
     let this = Date::new(today.year(), month, day)?;
-    let d = match input.tense() {
+    let d = match input.tense_near(at) {
         Tense::Past if this > today => Date::new(today.year() - 1, month, day)?,
         Tense::Past => this,
         _ if this < today => Date::new(today.year() + 1, month, day)?,
@@ -372,7 +378,7 @@ impl Extractor for DateExtractor {
                 Some(TokKind::Word) => {
                     // "day after tomorrow"
                     if t == "day" && scan.is(i + 1, "after") && scan.is(i + 2, "tomorrow") {
-                        let (resolved, _) = resolve_relative(input, Rel(2, false));
+                        let (resolved, _) = resolve_relative(input, Rel(2, false), i);
                         out.push(
                             Candidate::new(
                                 EntityKind::Date,
@@ -389,7 +395,7 @@ impl Extractor for DateExtractor {
                         .filter(|_| !(scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word)))
                     {
                         // Telugu `ఈ రోజు` / `ee roju` is one word written as two.
-                        let (resolved, candidates) = resolve_relative(input, rel);
+                        let (resolved, candidates) = resolve_relative(input, rel, i);
                         out.push(
                             Candidate::new(
                                 EntityKind::Date,
@@ -404,7 +410,7 @@ impl Extractor for DateExtractor {
                     }
                     if (t == "ee" || t == "ఈ") && matches!(scan.tok(i + 1), "roju" | "రోజు")
                     {
-                        let (resolved, c) = resolve_relative(input, Rel(0, false));
+                        let (resolved, c) = resolve_relative(input, Rel(0, false), i);
                         out.push(
                             Candidate::new(
                                 EntityKind::Date,
@@ -428,7 +434,7 @@ impl Extractor for DateExtractor {
                         let start = if modifier { i - 1 } else { i };
                         let resolved = input.reference.map(|today| {
                             let ahead = (wd as i64 - today.weekday() as i64).rem_euclid(7);
-                            let past = input.tense() == Tense::Past
+                            let past = input.tense_near(i) == Tense::Past
                                 || scan.tok(i.wrapping_sub(1)) == "last"
                                 || scan.tok(i.wrapping_sub(1)) == "pichle";
                             let delta = if past {
@@ -473,7 +479,7 @@ impl Extractor for DateExtractor {
                                 end = k + 1;
                             }
                             if Date::new(year.unwrap_or(2024), m, d).is_some() {
-                                let resolved = resolve_day_month(input, d, m, year);
+                                let resolved = resolve_day_month(i, input, d, m, year);
                                 out.push(
                                     Candidate::new(
                                         EntityKind::Date,
@@ -556,7 +562,7 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
             return None;
         }
         Date::new(year.unwrap_or(2024), m, d)?;
-        return Some((end, resolve_day_month(input, d, m, year)));
+        return Some((end, resolve_day_month(i, input, d, m, year)));
     }
     let (d, end) = ordinal_day(scan, i)?;
     // `3rd Dec`, `15 of August`, `3 dec 2025`
@@ -574,7 +580,7 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
             last = k + 2;
         }
         Date::new(year.unwrap_or(2024), m, d)?;
-        return Some((last, resolve_day_month(input, d, m, year)));
+        return Some((last, resolve_day_month(i, input, d, m, year)));
     }
     // `15 tarikh`, `20 ನೇ ತಾರೀಖು`
     let end = if ORDINAL_MARKS.contains(&scan.tok(end))
@@ -589,7 +595,7 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
     {
         let resolved = input.reference.and_then(|today| {
             let this = Date::new(today.year(), today.month(), d);
-            match (this, input.tense()) {
+            match (this, input.tense_near(i)) {
                 (Some(x), Tense::Past) => Some(x),
                 (Some(x), _) if x >= today => Some(x),
                 _ => {
@@ -612,7 +618,7 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
     {
         let resolved = input.reference.and_then(|today| {
             let this = Date::new(today.year(), today.month(), d)?;
-            if this >= today || input.tense() == Tense::Past {
+            if this >= today || input.tense_near(i) == Tense::Past {
                 Some(this)
             } else {
                 let (y, m) = if today.month() == 12 {

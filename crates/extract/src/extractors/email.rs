@@ -32,6 +32,11 @@ impl Extractor for EmailExtractor {
             if after.is_some_and(|c| c.is_alphanumeric()) {
                 continue;
             }
+            // A local part cut out of a longer invalid one (`.abc@x.com`, `a..b@x.com`).
+            let before = text[..m.start()].chars().next_back();
+            if before.is_some_and(|c| matches!(c, '.' | '_' | '%' | '+' | '-')) {
+                continue;
+            }
             let (start, end) = (
                 input.scan.char_at_byte(m.start()),
                 input.scan.char_at_byte(m.end()),

@@ -25,7 +25,8 @@ pub use quantity::QuantityExtractor;
 pub use time::TimeExtractor;
 pub use upi::UpiExtractor;
 
-pub(crate) use time::time_word_at;
+pub use gstin::gstin_check_char;
+pub use person::gazetteer_sizes;
 
 /// Priorities used to settle overlaps: higher wins, then longer, then earlier.
 pub(crate) mod priority {

@@ -53,7 +53,8 @@ const STOP: &[&str] = &[
     "mr", "mrs", "ms", "dr", "shri", "sri", "smt", "team", "admin", "support", "sales", "accounts",
     "name", "naam", "mera", "meri", "main", "mai", "myself", "nahi", "nhi", "kya", "kuch", "bhi",
     "yes", "no", "haan", "ha", "na", "nope", "abhi", "jaldi", "sab", "all", "any", "one",
-    "gpay", "paytm", "phonepe", "upi", "neft", "imps", "rtgs", "bhim", "आणि", "ਹੈਲਪਲਾਈਨ", "helpline",
+    "gpay", "paytm", "phonepe", "upi", "family", "parivar", "purchase", "sales", "st", "hotel",
+    "குடும்பம்", "కుటుంబం", "ಕುಟುಂಬ", "കുടുംബം", "পরিবার", "परिवार", "પરિવાર", "ਪਰਿਵਾਰ", "neft", "imps", "rtgs", "bhim", "आणि", "ਹੈਲਪਲਾਈਨ", "helpline",
 ];
 static STOP_SET: LazyLock<HashSet<String>> = LazyLock::new(|| {
     let mut s = build_set(STOP);
@@ -249,6 +250,25 @@ const BUSINESS: &[&str] = &[
     "ಟ್ರೇಡರ್ಸ್",
     "ਟ੍ਰੇਡਰਜ਼",
     "ਸਟੋਰ",
+    "ਡੇਅਰੀ",
+    "ਟਰਾਂਸਪੋਰਟ",
+    "રોડલાઇન્સ",
+    "டெக்ஸ்டைல்ஸ்",
+    "ട്രാൻസ്പോർട്ട്",
+    "ट्रांसपोर्ट",
+    "ડેરી",
+    "টেক্সটাইল",
+    "ট্রান্সপোর্ট",
+    "रोडलाइन्स",
+    "टेक्सटाइल्स",
+    "एजेंसी",
+    "ਏਜੰਸੀ",
+    "એજન્સી",
+    "ஏஜென்சி",
+    "ఏజెన్సీ",
+    "ಏಜೆನ್ಸಿ",
+    "ഏജൻസി",
+    "এজেন্সি",
 ];
 
 /// Roles written before a name (`Driver Rahul`, `Sister Jincy`): never part of it.
@@ -269,7 +289,7 @@ static ROLE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(ROLES));
 /// Honorifics written after a name.
 #[rustfmt::skip]
 const AFTER_HONORIFICS: &[&str] = &[
-    "ji", "jee", "bhai", "bhaiya", "bhaiyya", "bhaisaab", "bhaisahab", "sir", "saab", "sahab", "saheb",
+    "గారి", "ಅವರ", "ji", "jee", "bhai", "bhaiya", "bhaiyya", "bhaisaab", "bhaisahab", "sir", "saab", "sahab", "saheb",
     "madam", "mam", "maam", "didi", "di", "anna", "akka", "garu", "gaaru", "babu", "dada", "da",
     "chechi", "chetta", "chettan", "ben", "behen", "uncle", "aunty", "bhabhi", "mama", "kaka",
     "tai", "avaru", "sar", "sahib",
@@ -313,6 +333,10 @@ const STRONG_CUES: &[&[&str]] = &[
     &["amar", "nam"], &["en", "peyar"], &["en", "peru"], &["en", "per"], &["naa", "peru"],
     &["na", "peru"], &["nanna", "hesaru"], &["nan", "hesaru"], &["ente", "peru"], &["ente", "per"],
     &["ente", "peyr"], &["maru", "naam"], &["maaru", "naam"], &["mera", "nam"], &["naam", "hai"],
+    // `Patient name: …`, `रोगी का नाम …`, `Student: …`
+    &["नाम"], &["নাম"], &["పేరు"], &["பெயர்"], &["பேரு"], &["ಹೆಸರು"], &["പേര്"], &["નામ"], &["ਨਾਮ"],
+    &["नाव"], &["hesaru"], &["naam"], &["name"], &["student", ":"], &["patient", ":"],
+    &["candidate", ":"], &["विद्यार्थी", ":"], &["વિદ્યાર્થી", ":"], &["ਵਿਦਿਆਰਥੀ", ":"],
 ];
 
 /// Pronouns and phrases after which a known name may follow (`I am Priya`, `this is Amit`).
@@ -540,7 +564,7 @@ impl Extractor for PersonExtractor {
     fn extract(&self, input: &Input<'_>, out: &mut Vec<Candidate>) {
         let scan = &input.scan;
         let n = scan.len();
-        let mut push = |s: usize, e: usize, out: &mut Vec<Candidate>| {
+        let push = |s: usize, e: usize, out: &mut Vec<Candidate>| {
             out.push(Candidate::new(
                 EntityKind::Person,
                 scan.toks[s].start,
@@ -583,7 +607,7 @@ impl Extractor for PersonExtractor {
                     // A signature ends its line.
                     let line_end = end >= n
                         || scan.toks[end].gap == Gap::Newline
-                        || matches!(scan.tok(end), "." | "!" | "🙏" | "," | "/" | "|")
+                        || matches!(scan.tok(end), "." | "!" | "🙏" | "," | "/" | "|" | "&")
                         || PersonExtractor::phone_follows(scan, end);
                     if !loose || line_end {
                         push(j, end, out);
@@ -612,8 +636,16 @@ impl Extractor for PersonExtractor {
                 && crate::lexicon::currency_after(scan.tok(i)).is_none()
                 && crate::lexicon::unit_word(scan.tok(i)).is_none()
             {
+                // An unknown native-script word needs a separator or a line start around it, or
+                // verbs (`பண்ணுங்க 80720…`, `करें 70145…`) would count.
+                let known = known_any(scan.tok(i));
+                let set_apart = i == 0
+                    || scan.line_start(i)
+                    || matches!(scan.tok(i - 1), "," | "-" | ":" | "–" | "—" | "/" | "|")
+                    || matches!(scan.tok(i + 1), "," | "-" | ":");
                 if let Some(end) = PersonExtractor::name_at(input, i, false, true)
-                    .filter(|&e| e == i + 1 || known_any(scan.tok(i)))
+                    .filter(|&e| e == i + 1 || known)
+                    .filter(|_| known || scan.tok(i).is_ascii() || set_apart)
                 {
                     let k = if AFTER_HON_SET.contains(scan.tok(end)) {
                         end + 1

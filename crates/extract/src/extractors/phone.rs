@@ -112,12 +112,12 @@ impl Extractor for PhoneExtractor {
                 i = last + 1;
                 continue;
             }
-            let mut start_tok = first;
-            if plus {
-                start_tok = first - 1;
-            } else if first > 0 && scan.is(first - 1, "(") && scan.glued(first) {
-                start_tok = first - 1;
-            }
+            // A `+` or an opening bracket written on the number belongs to it.
+            let start_tok = if plus || (scan.is(first.wrapping_sub(1), "(") && scan.glued(first)) {
+                first - 1
+            } else {
+                first
+            };
             out.push(
                 Candidate::new(
                     EntityKind::Phone,

@@ -36,7 +36,7 @@ const PARTS: &[(&str, Part)] = &[
     ("સવારે", Part::Morning), ("સવાર", Part::Morning), ("બપોરે", Part::Afternoon), ("બપોર", Part::Afternoon),
     ("સાંજે", Part::Evening), ("સાંજ", Part::Evening), ("રાત્રે", Part::Night), ("રાતે", Part::Night),
     ("savare", Part::Morning), ("bapore", Part::Afternoon), ("saanje", Part::Evening), ("sanje", Part::Evening),
-    ("raate", Part::Night),
+    ("raate", Part::Night), ("raatre", Part::Night), ("ratre", Part::Night),
     ("ਸਵੇਰੇ", Part::Morning), ("ਸਵੇਰ", Part::Morning), ("ਦੁਪਹਿਰ", Part::Afternoon), ("ਸ਼ਾਮ", Part::Evening),
     ("ਸ਼ਾਮੀਂ", Part::Evening), ("ਰਾਤ", Part::Night), ("ਰਾਤੀਂ", Part::Night), ("shaami", Part::Evening),
     ("সকাল", Part::Morning), ("সকালে", Part::Morning), ("দুপুর", Part::Afternoon), ("দুপুরে", Part::Afternoon),
@@ -51,7 +51,7 @@ const PARTS: &[(&str, Part)] = &[
     ("kalaila", Part::Morning), ("maalaila", Part::Evening), ("iravula", Part::Night),
     ("madhiyanam", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
     ("ఉదయం", Part::Morning), ("పొద్దున", Part::Morning), ("పొద్దున్న", Part::Morning), ("మధ్యాహ్నం", Part::Afternoon),
-    ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("poddhuna", Part::Morning),
+    ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("tellavaru", Part::Morning), ("tellavarujamu", Part::Morning), ("poddhuna", Part::Morning),
     ("podduna", Part::Morning), ("madhyanam", Part::Afternoon), ("saayantram", Part::Evening),
     ("sayantram", Part::Evening), ("raatri", Part::Night),
     ("ಬೆಳಿಗ್ಗೆ", Part::Morning), ("ಬೆಳಗ್ಗೆ", Part::Morning), ("ಮಧ್ಯಾಹ್ನ", Part::Afternoon), ("ಸಂಜೆ", Part::Evening),
@@ -71,7 +71,8 @@ const CLOCK_WORDS: &[&str] = &[
     "gantala", "gantege", "ganteg", "ganteki", "oclock", "hrs",
     "बजे", "बजकर", "वाजता", "वाजे", "વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાનો", "વાગ્યાની", "ਵਜੇ", "টায়",
     "টা", "টার", "টাতে", "টে", "মণিক্কু", "மணிக்கு", "மணி", "గంటలకు", "గంటకు", "గంటల", "ಗಂಟೆಗೆ",
-    "ಗಂಟೆಯ", "മണിക്ക്", "മണി", "tay", "tai", "ta", "tey", "te", "gante", "gantalu",
+    "ಗಂಟೆಯ", "മണിക്ക്", "മണി", "tay", "tai", "ta", "tey", "gante", "gantalu", "টো", "টোয়", "টোর",
+    "টে",
 ];
 
 static PART_MAP: LazyLock<HashMap<String, Part>> = LazyLock::new(|| build_map(PARTS));
@@ -89,6 +90,47 @@ fn part(w: &str) -> Option<Part> {
     } else {
         PART_MAP.get(w).copied()
     }
+}
+
+/// Nouns after a part of the day that make it something else (`night shift`, `night cream`).
+const NOT_TIME_AFTER: &[&str] = &[
+    "shift", "vision", "duty", "cream", "light", "lamp", "wear", "suit", "dress", "club", "life",
+    "guard", "walk", "show", "stay", "out", "watchman", "school", "college", "batch",
+];
+
+/// Phrases that set one time against another (`11 ki jagah 2 baje`, `6 ke bajaye 8`).
+const INSTEAD: &[&[&str]] = &[
+    &["ki", "jagah"],
+    &["ke", "bajaye"],
+    &["ki", "bajaye"],
+    &["ke", "badle"],
+    &["instead", "of"],
+    &["nu", "badle"],
+    &["ni", "jagya"],
+    &["er", "bodole"],
+    &["badle"],
+    &["bajaye"],
+    &["jagah"],
+];
+
+fn instead_at(scan: &crate::scan::Scan<'_>, k: usize) -> Option<usize> {
+    INSTEAD
+        .iter()
+        .find(|p| p.iter().enumerate().all(|(j, w)| scan.tok(k + j) == *w))
+        .map(|p| k + p.len())
+}
+
+/// A bare hour (1-24) at token `k`, not part of a date, amount or quantity.
+fn bare_hour(scan: &crate::scan::Scan<'_>, k: usize) -> bool {
+    scan.kind(k) == Some(TokKind::Num)
+        && scan
+            .tok(k)
+            .parse::<u32>()
+            .is_ok_and(|h| (1..=24).contains(&h))
+        && !matches!(scan.tok(k + 1), ":" | "/" | "-" | ".")
+        && !(k > 0 && scan.glued(k) && matches!(scan.tok(k - 1), "/" | "-" | "." | ":" | "₹"))
+        && crate::lexicon::unit_word(scan.tok(k + 1)).is_none()
+        && crate::lexicon::currency_after(scan.tok(k + 1)).is_none()
 }
 
 /// Words joining the two ends of a time range (`4 se 5`, `7 to 8`, `৭ থেকে ১১`).
@@ -142,11 +184,6 @@ const QUESTION_BEFORE: &[&str] = &[
     "kya",
 ];
 
-/// A time word starting at token `i` (used by the date extractor to stop at times).
-pub(crate) fn time_word_at(input: &Input<'_>, i: usize) -> bool {
-    part(input.scan.tok(i)).is_some()
-}
-
 fn resolve(h: u32, m: u32, meridiem: Option<bool>, part: Option<Part>) -> Option<String> {
     if h > 23 || m > 59 {
         return None;
@@ -184,6 +221,20 @@ impl Extractor for TimeExtractor {
         let mut i = 0;
         while i < n {
             if let Some((end, resolved, start)) = clock_at(input, i) {
+                // The time it replaces: `kal 11 ki jagah 2 baje`.
+                for back in [3usize, 2] {
+                    if start >= back
+                        && bare_hour(scan, start - back)
+                        && instead_at(scan, start - back + 1) == Some(start)
+                    {
+                        out.push(Candidate::new(
+                            EntityKind::Time,
+                            scan.toks[start - back].start,
+                            scan.toks[start - back].end,
+                            super::priority::TIME_CLOCK,
+                        ));
+                    }
+                }
                 out.push(
                     Candidate::new(
                         EntityKind::Time,
@@ -194,6 +245,19 @@ impl Extractor for TimeExtractor {
                     .with_resolution(resolved, Vec::new()),
                 );
                 i = end;
+                // The time that replaces it: `shaam 6 ke bajaye 8`.
+                if let Some(k) = instead_at(scan, i) {
+                    if clock_at(input, k).is_none() && bare_hour(scan, k) {
+                        out.push(Candidate::new(
+                            EntityKind::Time,
+                            scan.toks[k].start,
+                            scan.toks[k].end,
+                            super::priority::TIME_CLOCK,
+                        ));
+                        i = k + 1;
+                        continue;
+                    }
+                }
                 // The other end of a range: `subah 6 baje se 10 baje tak`, `7 to 8`.
                 if RANGE_JOINERS.contains(&scan.tok(i)) {
                     if let Some((end2, resolved2, start2)) = clock_at(input, i + 1) {
@@ -248,7 +312,7 @@ impl Extractor for TimeExtractor {
                     i += 1;
                     continue;
                 }
-                if part(t).is_some() {
+                if part(t).is_some() && !NOT_TIME_AFTER.contains(&scan.tok(i + 1)) {
                     let greeting = i > 0 && GREETING_BEFORE.contains(&scan.tok(i - 1));
                     let glued_word = scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word);
                     if !greeting && !glued_word {
@@ -349,6 +413,9 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
     if scan.tok(end) == "o" && scan.is(end + 1, "'") && scan.is(end + 2, "clock") {
         has_clock_word = true;
         end += 3;
+    } else if scan.tok(end) == "o" && scan.is(end + 1, "clock") {
+        has_clock_word = true;
+        end += 2;
     } else if scan.kind(end) == Some(TokKind::Word)
         && clock_word(scan.tok(end))
         && scan.tok(end) != "hrs"
@@ -357,13 +424,15 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
     {
         // `5 ta` is Bengali romanized only when glued or with a part of day; keep it tight.
         let t = scan.tok(end);
+        // Counters that also make clock times (`৪টে লাইট` is four lights): only with a part of
+        // the day, or glued to the number for the romanized ones.
+        let bengali_counter = matches!(t, "টা" | "টে" | "টো");
         let weak = matches!(
             t,
-            "ta" | "tay" | "tai" | "tey" | "te" | "mani" | "gante" | "gantalu"
-        ) || t == "টা";
-        if !(weak && part_before.is_none() && !scan.glued(end))
-            && !(t == "টা" && part_before.is_none())
-        {
+            "ta" | "tay" | "tai" | "tey" | "mani" | "gante" | "gantalu"
+        ) || bengali_counter;
+        let needs_part = bengali_counter || (weak && !scan.glued(end));
+        if !(needs_part && part_before.is_none()) {
             has_clock_word = true;
             end += 1;
         }

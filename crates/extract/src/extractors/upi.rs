@@ -74,9 +74,8 @@ impl Extractor for UpiExtractor {
             if local.ends_with('.') || local.starts_with('.') {
                 continue;
             }
-            if !HANDLE_SET.contains(handle)
-                && !(handle.bytes().all(|b| b.is_ascii_lowercase()) && cue())
-            {
+            let known = HANDLE_SET.contains(handle);
+            if !(known || handle.bytes().all(|b| b.is_ascii_lowercase()) && cue()) {
                 continue;
             }
             out.push(Candidate::new(
