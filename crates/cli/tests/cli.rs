@@ -319,3 +319,33 @@ fn bad_arguments_and_files_fail_clearly() {
         "invalid manifest",
     );
 }
+
+#[test]
+fn entities_come_out_with_values_and_resolution_against_the_reference_date() {
+    let o = bin()
+        .args([
+            "--reference-date",
+            "2026-11-22",
+            "classify",
+            "--json",
+            "₹2.5 lakh ka order #45821 kal milega? call 98765 43210 shaam 6 baje",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ents = v["entities"].as_array().unwrap();
+    let find = |t: &str| ents.iter().find(|e| e["type"] == t).cloned().unwrap_or_else(|| panic!("no {t} in {v}"));
+    assert_eq!(find("amount")["value"]["amount"], 250000.0);
+    assert_eq!(find("amount")["text"], "₹2.5 lakh");
+    assert_eq!(find("order_id")["value"], "45821");
+    assert_eq!(find("date")["resolved"], "2026-11-23");
+    assert_eq!(find("phone")["value"], "+919876543210");
+    assert_eq!(find("time")["resolved"], "18:00");
+
+    let o = bin()
+        .args(["--reference-date", "2026-02-30", "classify", "kal"])
+        .output()
+        .unwrap();
+    assert_clean_failure(&o, "not a date");
+}

@@ -2,7 +2,10 @@
 //! analysis, and that the shipped model answers for all 19 language tags.
 
 use sandesh::evaluation::read_labelled;
-use sandesh::{Engine, ErrorCode, Intent, Lang};
+use sandesh::evaluation::evaluate;
+use sandesh::{
+    Date, Engine, EntityKind, EntityValue, ErrorCode, Intent, Lang, LabelledMessage, Reference, Span,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -220,4 +223,67 @@ fn the_shipped_model_is_reproduced_bit_for_bit_from_the_data() {
         "retraining gives other weights than models/fast"
     );
     assert_eq!(again.manifest.temperature, m.temperature);
+}
+
+#[test]
+fn analyses_carry_entities_resolved_against_the_reference_day() {
+    let text = "₹4,500 wala order #45821 kal milega? call 98765 43210";
+    let fixed = Engine::builder()
+        .reference(Reference::Fixed(Date::new(2026, 11, 22).unwrap()))
+        .build()
+        .unwrap();
+    let a = fixed.classify(text).unwrap();
+    let got: Vec<(EntityKind, &str)> = a.entities.iter().map(|e| (e.kind, e.text.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (EntityKind::Amount, "₹4,500"),
+            (EntityKind::OrderId, "#45821"),
+            (EntityKind::Date, "kal"),
+            (EntityKind::Phone, "98765 43210"),
+        ]
+    );
+    assert_eq!(a.entities[2].resolved.as_deref(), Some("2026-11-23"));
+    assert!(a.entities.iter().all(|e| e.matches(text)));
+
+    let unresolved = Engine::builder().reference(Reference::None).build().unwrap();
+    let a = unresolved.classify(text).unwrap();
+    assert!(a.entities.iter().all(|e| e.resolved.is_none() && e.candidates.is_empty()));
+}
+
+#[test]
+fn every_entity_of_every_dev_analysis_indexes_its_text() {
+    for m in dataset("dev.jsonl") {
+        let a = engine().classify(&m.text).unwrap();
+        for e in &a.entities {
+            assert!(e.matches(&m.text), "{}: {e:?}", m.id);
+        }
+    }
+}
+
+#[test]
+fn evaluation_scores_entities_by_span_and_by_value() {
+    // Two amounts the extractor finds at the gold spans; the second gold value is wrong on
+    // purpose, so it counts by span and not by value.
+    let gold = |text: &str, start, end, amount| LabelledMessage {
+        id: text.into(),
+        text: text.into(),
+        intent: Intent::Payment,
+        lang: "hinglish".into(),
+        entities: vec![sandesh::Entity::new(
+            EntityKind::Amount,
+            Span::new(start, end),
+            &text[start..end],
+            Some(EntityValue::money(amount, "INR")),
+        )],
+        hard: Some(false),
+        source: None,
+        borderline: None,
+    };
+    let messages = [gold("Rs 500 bhej diye", 0, 6, 500.0), gold("₹1200 bhej diye", 0, 5, 1300.0)];
+    let r = evaluate(engine(), &messages);
+    let s = &r.entities["amount"];
+    assert_eq!((s.span.gold, s.span.predicted, s.span.correct), (2, 2, 2));
+    assert_eq!((s.value.gold, s.value.predicted, s.value.correct), (2, 2, 1));
+    assert!((s.value.recall - 0.5).abs() < 1e-9);
 }

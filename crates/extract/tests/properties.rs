@@ -229,3 +229,25 @@ fn empty_and_blank_text_yield_nothing() {
         assert!(ex.extract(t, None).is_empty(), "{t:?}");
     }
 }
+
+#[test]
+fn the_gazetteer_covers_every_region_and_script() {
+    let (given, surnames, native) = sandesh_extract::gazetteer_sizes();
+    assert!(given + surnames + native >= 3000, "{given} + {surnames} + {native}");
+    assert!(given >= 2000 && surnames >= 800 && native >= 800, "{given} {surnames} {native}");
+    // Native-script names of all eight scripts are there and found as names.
+    let ex = Extractors::default();
+    for text in [
+        "मेरा नाम राहुल है",
+        "আমার নাম রাহুল",
+        "ਮੇਰਾ ਨਾਮ ਗੁਰਪ੍ਰੀਤ ਹੈ",
+        "મારું નામ રાહુલ છે",
+        "என் பெயர் ராஜேஷ்",
+        "నా పేరు రాజేష్",
+        "ನನ್ನ ಹೆಸರು ರಾಜೇಶ್",
+        "എന്റെ പേര് രാജേഷ്",
+    ] {
+        let found = ex.extract(text, None);
+        assert!(found.iter().any(|e| e.kind == EntityKind::Person), "{text}: {found:?}");
+    }
+}
