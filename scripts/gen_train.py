@@ -33,7 +33,7 @@ PRODUCTS = ["5kg atta pack", "cotton kurti", "LED TV 43 inch", "sofa set", "AC s
 DATES_EN = ["tomorrow", "today", "Monday", "next Friday", "15th Dec", "3rd March", "Saturday", "25/12", "12-01-2025"]
 DATES_HI = ["kal", "parso", "aaj", "15 tarikh", "somvaar", "shanivaar", "agle mangalvaar", "20 tarik"]
 TIMES_EN = ["5 pm", "10:30am", "11 AM", "evening", "morning", "4:15 PM", "18:00", "lunch time"]
-TIMES_HI = ["shaam 6 baje", "subah 10 baje", "dopahar", "5 baje", "raat 8 baje", "shaam ko", "11 baje"]
+TIMES_HI = ["shaam 6 baje", "subah 10 baje", "dopahar", "5 baje", "raat 8 baje", "shaam", "11 baje"]
 
 TEMPLATES = {
     "lead": [
@@ -121,7 +121,7 @@ TEMPLATES = {
         ("hinglish", "sir naya maal aaya hai {product}, rate {amount}, kitna bhejun?"),
         ("hinglish", "humara {amount} ka payment pending hai, bill {invoice} dekh lo sir"),
         ("hinglish", "gaadi nikal gayi hai, {date} {time} tak maal pahunch jayega"),
-        ("hinglish", "wholesale rate list bhej raha hu, {name} traders se"),
+        ("hinglish", "wholesale rate list bhej raha hu, {name} bhai, Agarwal traders se"),
         ("hi", "सर नया स्टॉक आया है, {product} रेट {amount}"),
         ("ta-Latn", "sir pudhu stock vandhuruku, rate {amount}"),
         ("gu-Latn", "navo maal aavyo che, rate {amount}"),

@@ -335,7 +335,12 @@ fn entities_come_out_with_values_and_resolution_against_the_reference_date() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let ents = v["entities"].as_array().unwrap();
-    let find = |t: &str| ents.iter().find(|e| e["type"] == t).cloned().unwrap_or_else(|| panic!("no {t} in {v}"));
+    let find = |t: &str| {
+        ents.iter()
+            .find(|e| e["type"] == t)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {t} in {v}"))
+    };
     assert_eq!(find("amount")["value"]["amount"], 250000.0);
     assert_eq!(find("amount")["text"], "₹2.5 lakh");
     assert_eq!(find("order_id")["value"], "45821");

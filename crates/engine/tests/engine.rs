@@ -1,10 +1,11 @@
 //! The engine with the shipped model: limits and errors, batch = sequential, the shape of every
 //! analysis, and that the shipped model answers for all 19 language tags.
 
-use sandesh::evaluation::read_labelled;
 use sandesh::evaluation::evaluate;
+use sandesh::evaluation::read_labelled;
 use sandesh::{
-    Date, Engine, EntityKind, EntityValue, ErrorCode, Intent, Lang, LabelledMessage, Reference, Span,
+    Date, Engine, EntityKind, EntityValue, ErrorCode, Intent, LabelledMessage, Lang, Reference,
+    Span,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -233,7 +234,11 @@ fn analyses_carry_entities_resolved_against_the_reference_day() {
         .build()
         .unwrap();
     let a = fixed.classify(text).unwrap();
-    let got: Vec<(EntityKind, &str)> = a.entities.iter().map(|e| (e.kind, e.text.as_str())).collect();
+    let got: Vec<(EntityKind, &str)> = a
+        .entities
+        .iter()
+        .map(|e| (e.kind, e.text.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -246,9 +251,15 @@ fn analyses_carry_entities_resolved_against_the_reference_day() {
     assert_eq!(a.entities[2].resolved.as_deref(), Some("2026-11-23"));
     assert!(a.entities.iter().all(|e| e.matches(text)));
 
-    let unresolved = Engine::builder().reference(Reference::None).build().unwrap();
+    let unresolved = Engine::builder()
+        .reference(Reference::None)
+        .build()
+        .unwrap();
     let a = unresolved.classify(text).unwrap();
-    assert!(a.entities.iter().all(|e| e.resolved.is_none() && e.candidates.is_empty()));
+    assert!(a
+        .entities
+        .iter()
+        .all(|e| e.resolved.is_none() && e.candidates.is_empty()));
 }
 
 #[test]
@@ -280,10 +291,16 @@ fn evaluation_scores_entities_by_span_and_by_value() {
         source: None,
         borderline: None,
     };
-    let messages = [gold("Rs 500 bhej diye", 0, 6, 500.0), gold("₹1200 bhej diye", 0, 5, 1300.0)];
+    let messages = [
+        gold("Rs 500 bhej diye", 0, 6, 500.0),
+        gold("₹1200 bhej diye", 0, 5, 1300.0),
+    ];
     let r = evaluate(engine(), &messages);
     let s = &r.entities["amount"];
     assert_eq!((s.span.gold, s.span.predicted, s.span.correct), (2, 2, 2));
-    assert_eq!((s.value.gold, s.value.predicted, s.value.correct), (2, 2, 1));
+    assert_eq!(
+        (s.value.gold, s.value.predicted, s.value.correct),
+        (2, 2, 1)
+    );
     assert!((s.value.recall - 0.5).abs() < 1e-9);
 }

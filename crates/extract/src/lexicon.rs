@@ -309,7 +309,12 @@ static DIGIT_MULT_MAP: LazyLock<HashMap<String, f64>> =
     LazyLock::new(|| build_map(DIGIT_MULTIPLIERS));
 
 pub(crate) fn digit_multiplier(w: &str) -> Option<f64> {
-    DIGIT_MULT_MAP.get(w).copied()
+    // Native multipliers may carry a case ending (`લાખનું`, `ലക്ഷത്തിനുള്ളിൽ`).
+    DIGIT_MULT_MAP.get(w).copied().or_else(|| {
+        (!w.is_ascii())
+            .then(|| lookup_stem(&DIGIT_MULT_MAP, w, 2, 8).copied())
+            .flatten()
+    })
 }
 
 /// Currency symbols and words written before an amount, with their ISO 4217 code.
@@ -327,6 +332,7 @@ const CURRENCY_BEFORE: &[(&str, &str)] = &[
 const CURRENCY_AFTER: &[(&str, &str)] = &[
     ("rs", "INR"), ("inr", "INR"), ("bucks", "INR"), ("taka", "INR"), ("takar", "INR"),
     ("tk", "INR"), ("roopa", "INR"), ("ru", "INR"), ("rupayi", "INR"), ("rupai", "INR"),
+    ("rubai", "INR"), ("roobai", "INR"), ("ruba", "INR"), ("rupaa", "INR"),
     ("रुपये", "INR"), ("रुपए", "INR"), ("रुपया", "INR"), ("रुपयों", "INR"), ("रूपये", "INR"),
     ("रूपए", "INR"), ("रु", "INR"), ("रू", "INR"), ("টাকা", "INR"), ("ரூபாய்", "INR"), ("ரூ", "INR"),
     ("రూపాయలు", "INR"), ("రూపాయి", "INR"), ("రూపాయల", "INR"), ("రూ", "INR"), ("ರೂಪಾಯಿ", "INR"),
@@ -493,7 +499,8 @@ const MONEY_CUES: &[&str] = &[
     "vilai", "sambalam", "dhara", "jeetham", "bele", "sambala", "vila", "shambalam", "bhav", "pagar",
     "tankhah", "kirayaa", "bhade", "बाकी", "ബാക്കി", "বাকি", "બાકી", "ਬਾਕੀ", "பாக்கி", "బాకీ",
     "ಬಾಕಿ", "advance", "अडवांस", "एडवांस", "ফি", "ফী", "फी", "ফিস", "ஃபீஸ்", "ఫీజు", "ಫೀ", "ഫീസ്",
-    "ફી", "ਫੀਸ",
+    "ફી", "ਫੀਸ", "sent", "earn", "kamao", "kamaye", "kamaiye", "कमवा", "कमाएं", "पाठवले", "পাঠিয়েছি",
+    "দিয়েছি", "ayachu", "anuppinen", "kattinen", "kattanu", "budget", "बजेट", "বাজেট",
 ];
 
 static MONEY_CUE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(MONEY_CUES));

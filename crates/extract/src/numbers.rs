@@ -128,6 +128,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
     let mut multiplied = false;
     let mut last_unit = false;
     let mut prev_unit = 0.0;
+    let mut scale = 1.0;
     let mut end = i;
     let mut j = i;
     while let Some(w) = number_word(scan.tok(j)).filter(|_| scan.kind(j) == Some(TokKind::Word)) {
@@ -168,6 +169,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
             }
             NumWord::Mult(m) => {
                 let base = if cur == 0.0 { 1.0 + adjust } else { cur };
+                scale = m;
                 total += base * m;
                 cur = 0.0;
                 adjust = 0.0;
@@ -215,7 +217,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         multiplied,
         int_digits: 0,
         grouped: false,
-        scale: 1.0,
+        scale,
     })
 }
 

@@ -233,8 +233,14 @@ fn empty_and_blank_text_yield_nothing() {
 #[test]
 fn the_gazetteer_covers_every_region_and_script() {
     let (given, surnames, native) = sandesh_extract::gazetteer_sizes();
-    assert!(given + surnames + native >= 3000, "{given} + {surnames} + {native}");
-    assert!(given >= 2000 && surnames >= 800 && native >= 800, "{given} {surnames} {native}");
+    assert!(
+        given + surnames + native >= 3000,
+        "{given} + {surnames} + {native}"
+    );
+    assert!(
+        given >= 2000 && surnames >= 800 && native >= 800,
+        "{given} {surnames} {native}"
+    );
     // Native-script names of all eight scripts are there and found as names.
     let ex = Extractors::default();
     for text in [
@@ -248,6 +254,9 @@ fn the_gazetteer_covers_every_region_and_script() {
         "എന്റെ പേര് രാജേഷ്",
     ] {
         let found = ex.extract(text, None);
-        assert!(found.iter().any(|e| e.kind == EntityKind::Person), "{text}: {found:?}");
+        assert!(
+            found.iter().any(|e| e.kind == EntityKind::Person),
+            "{text}: {found:?}"
+        );
     }
 }

@@ -99,6 +99,57 @@ const NOT_MONEY_AFTER: &[&str] = &[
     "%",
 ];
 
+/// Words right before a bare number that make it an age, a class, a flat or a model number.
+const NOT_MONEY_BEFORE: &[&str] = &[
+    "age",
+    "aged",
+    "umar",
+    "umr",
+    "boyosh",
+    "vayasu",
+    "vayassu",
+    "vayas",
+    "class",
+    "std",
+    "standard",
+    "flat",
+    "room",
+    "no",
+    "model",
+    "note",
+    "gen",
+    "floor",
+    "sector",
+    "plot",
+    "house",
+    "version",
+    "batch",
+    "table",
+    "seat",
+    "gate",
+    "platform",
+    "ward",
+    "bed",
+    "unit",
+    "block",
+    "lane",
+    "road",
+    "उम्र",
+    "उमर",
+    "वय",
+    "বয়স",
+    "ઉંમર",
+    "ਉਮਰ",
+    "வயது",
+    "వయసు",
+    "ವಯಸ್ಸು",
+    "വയസ്സ്",
+    "कक्षा",
+    "इयत्ता",
+    "ধোরণ",
+    "ધોરણ",
+];
+
 /// `₹1,50,000` → 150000 INR; `5-6k` → 5000..6000; `$200` → 200 USD.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AmountExtractor;
@@ -197,6 +248,7 @@ fn excluded_after(input: &Input<'_>, end: usize) -> bool {
     }
     NOT_MONEY_AFTER.contains(&t)
         || unit_word(t).is_some()
+        || (scan.glued(end) && scan.kind(end) == Some(TokKind::Word))
         || (scan.glued(end) && matches!(t, ":" | "/" | "x" | "*" | "+"))
         || (scan.glued(end)
             && t == "."
@@ -258,7 +310,15 @@ impl Extractor for AmountExtractor {
                     | "થી"
                     | "ਤੋਂ"
             ) {
-                if let Some(m) = number_at(scan, n.end + 1) {
+                // `₹3000-₹8000`: the sign may be repeated on the upper end.
+                let upper = if currency_before(scan.tok(n.end + 1)).is_some()
+                    && scan.kind(n.end + 2) == Some(TokKind::Num)
+                {
+                    n.end + 2
+                } else {
+                    n.end + 1
+                };
+                if let Some(m) = number_at(scan, upper) {
                     if m.words == n.words && scan.toks[n.end].gap != Gap::Newline {
                         let lo = if !n.multiplied && m.multiplied {
                             n.value * m.scale
@@ -284,8 +344,35 @@ impl Extractor for AmountExtractor {
             let currency = before.map(|b| b.1).or(after.map(|a| a.1));
             let strong_currency = currency.is_some();
             if !strong_currency {
+                // `35k/month`, `2999/month`, `500 per day`
+                let per_period = scan.is(num_end, "/")
+                    && matches!(
+                        scan.tok(num_end + 1),
+                        "month"
+                            | "mo"
+                            | "m"
+                            | "pm"
+                            | "year"
+                            | "yr"
+                            | "day"
+                            | "din"
+                            | "mahina"
+                            | "night"
+                            | "hr"
+                            | "hour"
+                            | "kg"
+                            | "pc"
+                            | "piece"
+                    )
+                    || (scan.is(num_end, "per")
+                        && matches!(
+                            scan.tok(num_end + 1),
+                            "month" | "day" | "year" | "night" | "head" | "plate" | "person"
+                        ));
                 // Bare numbers: money only in context, and never times, dates, units, IDs.
-                if excluded_after(input, num_end)
+                let before_word = scan.tok(i.wrapping_sub(1));
+                if (excluded_after(input, num_end) && !per_period)
+                    || NOT_MONEY_BEFORE.contains(&before_word)
                     || (i > 0
                         && scan.glued(i)
                         && matches!(scan.tok(i - 1), "#" | "+" | "/" | ":" | "-" | "." | "x"))
@@ -298,10 +385,15 @@ impl Extractor for AmountExtractor {
                 let words_big = n.words && n.multiplied && n.value >= 1000.0 && !count_after;
                 let words_ok = n.words && n.multiplied && n.value >= 100.0 && !count_after;
                 let cue = money_cue_near(input, i, num_end);
+                // A year-like number is money only with a money word right beside it
+                // (`advance 2000 bhej diya`).
+                let cue_adjacent =
+                    (i > 0 && is_money_cue(scan.tok(i - 1))) || is_money_cue(scan.tok(num_end));
                 let year_like = !n.words
                     && !n.multiplied
                     && n.int_digits == 4
-                    && (1900.0..=2099.0).contains(&n.value);
+                    && (1900.0..=2099.0).contains(&n.value)
+                    && !cue_adjacent;
                 let too_long = !n.grouped && n.int_digits > 8;
                 let grouped_ok = n.grouped && n.value >= 1000.0 && !count_after;
                 let small = !n.multiplied && n.value < 10.0;
@@ -309,14 +401,22 @@ impl Extractor for AmountExtractor {
                     || words_big
                     || grouped_ok
                     || (words_ok && cue)
-                    || (!n.words && cue && !year_like && !too_long && !small);
+                    || (!n.words && (cue || per_period) && !year_like && !too_long && !small);
                 if !ok {
                     i = num_end.max(i + 1);
                     continue;
                 }
             }
             let start_tok = before.map_or(i, |b| b.0);
-            let end_tok = after.map_or(num_end - 1, |a| a.0);
+            let mut end_tok = after.map_or(num_end - 1, |a| a.0);
+            // A case ending written on the amount stays in it (`₹15,000ன்னு`, `৮৯৯ টাকার`).
+            if scan.glued(end_tok + 1)
+                && scan.kind(end_tok + 1) == Some(TokKind::Word)
+                && !scan.tok(end_tok + 1).is_ascii()
+                && scan.kind(end_tok) != Some(TokKind::Word)
+            {
+                end_tok += 1;
+            }
             let currency = currency.unwrap_or("INR");
             let value = match range {
                 Some(m) => EntityValue::Money {

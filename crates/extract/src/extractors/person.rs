@@ -53,7 +53,22 @@ const STOP: &[&str] = &[
     "mr", "mrs", "ms", "dr", "shri", "sri", "smt", "team", "admin", "support", "sales", "accounts",
     "name", "naam", "mera", "meri", "main", "mai", "myself", "nahi", "nhi", "kya", "kuch", "bhi",
     "yes", "no", "haan", "ha", "na", "nope", "abhi", "jaldi", "sab", "all", "any", "one",
-    "gpay", "paytm", "phonepe", "upi", "family", "parivar", "purchase", "sales", "st", "hotel",
+    "gpay", "paytm", "phonepe", "upi", "chef", "munshi", "cont", "help", "prabhat", "ఏజెంట్",
+    "ડ્રાઈવર", "mumbai", "delhi", "chennai", "kolkata", "bengaluru", "bangalore", "hyderabad",
+    "pune", "ahmedabad", "surat", "jaipur", "lucknow", "kanpur", "nagpur", "indore", "bhopal",
+    "patna", "ranchi", "kochi", "cochin", "coimbatore", "madurai", "mysore", "mysuru", "mangalore",
+    "vizag", "visakhapatnam", "vijayawada", "guntur", "nellore", "trichy", "salem", "erode",
+    "tiruppur", "nashik", "aurangabad", "rajkot", "vadodara", "baroda", "noida", "gurgaon",
+    "gurugram", "faridabad", "ghaziabad", "chandigarh", "ludhiana", "amritsar", "jalandhar",
+    "dehradun", "agra", "varanasi", "prayagraj", "guwahati", "bhubaneswar", "raipur", "thrissur",
+    "kozhikode", "calicut", "thane", "howrah", "siliguri", "goa", "panaji", "udaipur", "jodhpur",
+    "ajmer", "kota", "bikaner", "hubli", "hubballi", "belgaum", "kolhapur", "solapur", "jalgaon",
+    "warangal", "tirupati", "pondicherry", "puducherry", "hosur", "vellore", "kottayam", "kollam",
+    "palakkad", "kannur", "alappuzha", "trivandrum", "thiruvananthapuram", "bhavnagar", "jamnagar",
+    "gandhinagar", "bharuch", "vapi", "mehsana", "haridwar", "rishikesh", "meerut", "aligarh",
+    "bareilly", "moradabad", "gorakhpur", "allahabad", "jabalpur", "gwalior", "ujjain", "dhanbad",
+    "jamshedpur", "cuttack", "durgapur", "asansol", "shimla", "manali", "jammu", "srinagar",
+    "family", "parivar", "purchase", "sales", "st", "hotel",
     "குடும்பம்", "కుటుంబం", "ಕುಟುಂಬ", "കുടുംബം", "পরিবার", "परिवार", "પરિવાર", "ਪਰਿਵਾਰ", "neft", "imps", "rtgs", "bhim", "आणि", "ਹੈਲਪਲਾਈਨ", "helpline",
 ];
 static STOP_SET: LazyLock<HashSet<String>> = LazyLock::new(|| {
@@ -159,6 +174,29 @@ const BUSINESS: &[&str] = &[
     "polymers",
     "energy",
     "apts",
+    "peth",
+    "baoli",
+    "sector",
+    "llp",
+    "inc",
+    "corp",
+    "hospitality",
+    "tex",
+    "டெக்ஸ்",
+    "medicos",
+    "કિરાણા",
+    "point",
+    "depot",
+    "chaturthi",
+    "habbada",
+    "jayanti",
+    "diwali",
+    "holi",
+    "navratri",
+    "pongal",
+    "onam",
+    "purnima",
+    "puja",
     "advisor",
     "advisors",
     "roadways",
@@ -337,6 +375,8 @@ const STRONG_CUES: &[&[&str]] = &[
     &["नाम"], &["নাম"], &["పేరు"], &["பெயர்"], &["பேரு"], &["ಹೆಸರು"], &["പേര്"], &["નામ"], &["ਨਾਮ"],
     &["नाव"], &["hesaru"], &["naam"], &["name"], &["student", ":"], &["patient", ":"],
     &["candidate", ":"], &["विद्यार्थी", ":"], &["વિદ્યાર્થી", ":"], &["ਵਿਦਿਆਰਥੀ", ":"],
+    &["വിദ്യാർത്ഥി", ":"], &["ছাত্র", ":"], &["ছাত্রী", ":"], &["மாணவர்", ":"], &["విద్యార్థి", ":"],
+    &["ವಿದ್ಯಾರ್ಥಿ", ":"], &["विद्यार्थी"], &["student"], &["patient"],
 ];
 
 /// Pronouns and phrases after which a known name may follow (`I am Priya`, `this is Amit`).
@@ -346,7 +386,7 @@ const WEAK_CUES: &[&[&str]] = &[
     &["मैं"], &["मी"], &["আমি"], &["நான்"], &["నేను"], &["ನಾನು"], &["ഞാൻ"], &["હું"], &["ਮੈਂ"],
     &["naan"], &["nenu"], &["naanu"], &["njan"], &["hu"], &["ami"], &["mi"], &["regards"],
     &["regds"], &["thanks"], &["thank", "you"], &["thanks", "&", "regards"], &["warm", "regards"],
-    &["best", "regards"], &["dhanyavad"], &["dhanyawad"], &["from"], &["-"], &["–"], &["~"],
+    &["best", "regards"], &["dhanyavad"], &["dhanyawad"], &["from"], &["-"], &["–"], &["—"], &["~"],
     &["call"], &["contact"], &["ask"], &["sent", "by"], &["by"],
 ];
 
@@ -388,6 +428,7 @@ impl PersonExtractor {
         let t = input.scan.toks[i];
         t.end - t.start >= 2
             && input.scan.tok(i).is_ascii()
+            && !known_any(input.scan.tok(i))
             && (t.start..t.end).all(|c| {
                 input
                     .original_char(c)
@@ -535,6 +576,18 @@ impl PersonExtractor {
     }
 }
 
+/// Whether a cue of two words or more ends at `i`.
+fn cue_ends_at_len2(scan: &crate::scan::Scan<'_>, i: usize) -> bool {
+    STRONG.iter().any(|cue| {
+        cue.len() >= 2
+            && cue.len() <= i
+            && cue
+                .iter()
+                .enumerate()
+                .all(|(k, w)| scan.tok(i - cue.len() + k) == w.as_str())
+    })
+}
+
 static CUE_LAST_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     STRONG
         .iter()
@@ -584,7 +637,12 @@ impl Extractor for PersonExtractor {
                 j += 1;
             }
             if cue_ends_at(scan, i, &STRONG) {
-                if let Some(end) = PersonExtractor::name_at(input, j, false, true) {
+                // A one-word cue (`naam`, `নাম`) is followed by a separator or a known name;
+                // otherwise it is just the word ("naam likh lo").
+                let one_word = i >= 1 && !cue_ends_at_len2(scan, i);
+                let separated = j > i;
+                let strict = one_word && !separated;
+                if let Some(end) = PersonExtractor::name_at(input, j, strict, !strict) {
                     push(j, end, out);
                     i = end;
                     continue;
@@ -641,6 +699,7 @@ impl Extractor for PersonExtractor {
                 let known = known_any(scan.tok(i));
                 let set_apart = i == 0
                     || scan.line_start(i)
+                    || ROLE_SET.contains(scan.tok(i - 1))
                     || matches!(scan.tok(i - 1), "," | "-" | ":" | "–" | "—" | "/" | "|")
                     || matches!(scan.tok(i + 1), "," | "-" | ":");
                 if let Some(end) = PersonExtractor::name_at(input, i, false, true)
@@ -682,10 +741,33 @@ impl Extractor for PersonExtractor {
                         "." | "!" | "?" | "jai" | "jay" | "shree" | "shri" | "sri" | "om"
                     )
                     && !pin_after;
+                // `Rakesh, Transport Nagar`, `Anjali, anjali.m95@…`: a known given name set off by
+                // a comma.
+                // `Rahul bol raha hu`, `प्रिया बोल रही हूँ`
+                let speaking = matches!(
+                    scan.tok(end),
+                    "bol"
+                        | "bolra"
+                        | "बोल"
+                        | "bolto"
+                        | "bolchi"
+                        | "bolchhi"
+                        | "pesuren"
+                        | "maatadtidini"
+                ) && (end == i + 1 || PersonExtractor::capitalised(input, i));
+                let listed = PersonExtractor::capitalised(input, i)
+                    && GIVEN.contains(scan.tok(i))
+                    && scan.is(end, ",")
+                    && end == i + 1
+                    || (!scan.tok(i).is_ascii()
+                        && NATIVE.contains(scan.tok(i))
+                        && scan.is(end, ",")
+                        && (i == 0
+                            || matches!(scan.tok(i - 1), "." | "," | "-" | "—" | "|" | "/" | ":")));
                 let full_name =
                     end > i + 1 && (GIVEN.contains(scan.tok(i)) || NATIVE.contains(scan.tok(i)));
                 let phone = PersonExtractor::phone_follows(scan, end);
-                if honorific || particle || capital || full_name || phone {
+                if honorific || particle || capital || full_name || phone || listed || speaking {
                     push(i, end, out);
                     i = end;
                     continue;

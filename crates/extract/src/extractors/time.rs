@@ -155,6 +155,13 @@ const RANGE_JOINERS: &[&str] = &[
     "മുതൽ",
     "or",
     "ya",
+    "te",
+    "నుంచి",
+    "nunchi",
+    "nundi",
+    "ನಿಂದ",
+    "irundhu",
+    "theke",
 ];
 
 fn clock_word(w: &str) -> bool {
@@ -170,7 +177,23 @@ const GREETING_BEFORE: &[&str] = &[
     "suprabhat",
     "very",
     "happy",
+    "শুভ",
+    "இனிய",
+    "ಶುಭ",
+    "శుభ",
+    "ശുഭ",
+    "શુભ",
+    "ਸ਼ੁਭ",
+    "subh",
+    "shubho",
 ];
+
+/// Words before a part of the day that make it a count or a rate (`3 night package`, `per
+/// night`, `4k/night`).
+const NOT_TIME_BEFORE: &[&str] = &["per", "/", "more", "one", "two", "a", "each", "ek", "do"];
+
+/// Modifiers written with a part of the day and kept in its span (`last night`, `early morning`).
+const PART_MODIFIERS: &[&str] = &["last", "early", "late", "kal", "aaj"];
 const QUESTION_BEFORE: &[&str] = &[
     "kitne",
     "kitna",
@@ -221,6 +244,21 @@ impl Extractor for TimeExtractor {
         let mut i = 0;
         while i < n {
             if let Some((end, resolved, start)) = clock_at(input, i) {
+                // The start of a range: `4 se 6 baje`, `10-11 am`.
+                if start >= 2
+                    && RANGE_JOINERS.contains(&scan.tok(start - 1))
+                    && bare_hour(scan, start - 2)
+                    && !(start >= 3
+                        && scan.glued(start - 2)
+                        && scan.kind(start - 3) == Some(TokKind::Num))
+                {
+                    out.push(Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[start - 2].start,
+                        scan.toks[start - 2].end,
+                        super::priority::TIME_CLOCK,
+                    ));
+                }
                 // The time it replaces: `kal 11 ki jagah 2 baje`.
                 for back in [3usize, 2] {
                     if start >= back
@@ -312,17 +350,63 @@ impl Extractor for TimeExtractor {
                     i += 1;
                     continue;
                 }
-                if part(t).is_some() && !NOT_TIME_AFTER.contains(&scan.tok(i + 1)) {
-                    let greeting = i > 0 && GREETING_BEFORE.contains(&scan.tok(i - 1));
+                let counted = i > 0
+                    && (NOT_TIME_BEFORE.contains(&scan.tok(i - 1))
+                        || scan.kind(i - 1) == Some(TokKind::Num));
+                if part(t).is_some() && !NOT_TIME_AFTER.contains(&scan.tok(i + 1)) && !counted {
+                    let greeting = i > 0 && GREETING_BEFORE.contains(&scan.tok(i - 1))
+                        || matches!(
+                            scan.tok(i + 1),
+                            "வணக்கம்" | "vanakkam" | "namaskara" | "ನಮಸ್ಕಾರ"
+                        );
                     let glued_word = scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word);
                     if !greeting && !glued_word {
+                        let start = if i > 0
+                            && PART_MODIFIERS.contains(&scan.tok(i - 1))
+                            && scan.tok(i - 1).len() > 3
+                        {
+                            i - 1
+                        } else {
+                            i
+                        };
+                        let end = native_suffix_end(scan, i + 1);
                         out.push(Candidate::new(
                             EntityKind::Time,
-                            scan.toks[i].start,
-                            scan.toks[i].end,
+                            scan.toks[start].start,
+                            scan.toks[end - 1].end,
                             super::priority::TIME_PART,
                         ));
+                        i = end;
+                        continue;
                     }
+                }
+                // Meals that say when: `lunch ke baad`, `after lunch`, `dinner tak`.
+                if matches!(t, "lunch" | "dinner" | "breakfast" | "nashta" | "nashte")
+                    && (matches!(
+                        scan.tok(i + 1),
+                        "ke" | "ki"
+                            | "baad"
+                            | "tak"
+                            | "se"
+                            | "pe"
+                            | "par"
+                            | "me"
+                            | "mein"
+                            | "break"
+                            | "pehle"
+                            | "ke baad"
+                    ) || (i > 0
+                        && matches!(
+                            scan.tok(i - 1),
+                            "after" | "before" | "till" | "by" | "at" | "during"
+                        )))
+                {
+                    out.push(Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[i].start,
+                        scan.toks[i].end,
+                        super::priority::TIME_PART,
+                    ));
                 }
             }
             i += 1;
@@ -475,6 +559,19 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
 }
 
 #[allow(clippy::too_many_arguments)]
+/// The end of a time at token `end`, extended over a native-script suffix glued to it, directly
+/// or after a hyphen.
+fn native_suffix_end(scan: &crate::scan::Scan<'_>, end: usize) -> usize {
+    let native_word = |k: usize| scan.kind(k) == Some(TokKind::Word) && !scan.tok(k).is_ascii();
+    if scan.glued(end) && native_word(end) {
+        end + 1
+    } else if scan.glued(end) && scan.is(end, "-") && scan.glued(end + 1) && native_word(end + 1) {
+        end + 2
+    } else {
+        end
+    }
+}
+
 fn finish(
     input: &Input<'_>,
     start: usize,
@@ -486,6 +583,8 @@ fn finish(
     _clock: bool,
 ) -> Option<(usize, Option<String>, usize)> {
     let scan = &input.scan;
+    // A case ending written on the time stays in it (`9ಕ್ಕೆ`, `8:30-க்கு`).
+    end = native_suffix_end(scan, end);
     // A part of the day right after (`6 baje shaam`, `6 in the evening`).
     if part_before.is_none() {
         if let Some(p) = part(scan.tok(end)).filter(|_| scan.kind(end) == Some(TokKind::Word)) {
