@@ -332,7 +332,8 @@ const CURRENCY_BEFORE: &[(&str, &str)] = &[
 const CURRENCY_AFTER: &[(&str, &str)] = &[
     ("rs", "INR"), ("inr", "INR"), ("bucks", "INR"), ("taka", "INR"), ("takar", "INR"),
     ("tk", "INR"), ("roopa", "INR"), ("ru", "INR"), ("rupayi", "INR"), ("rupai", "INR"),
-    ("rubai", "INR"), ("roobai", "INR"), ("ruba", "INR"), ("rupaa", "INR"),
+    ("rubai", "INR"), ("roobai", "INR"), ("ruba", "INR"), ("rupaa", "INR"), ("rooba", "INR"),
+    ("ரூபா", "INR"),
     ("रुपये", "INR"), ("रुपए", "INR"), ("रुपया", "INR"), ("रुपयों", "INR"), ("रूपये", "INR"),
     ("रूपए", "INR"), ("रु", "INR"), ("रू", "INR"), ("টাকা", "INR"), ("ரூபாய்", "INR"), ("ரூ", "INR"),
     ("రూపాయలు", "INR"), ("రూపాయి", "INR"), ("రూపాయల", "INR"), ("రూ", "INR"), ("ರೂಪಾಯಿ", "INR"),

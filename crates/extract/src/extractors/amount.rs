@@ -195,7 +195,10 @@ fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static
         return Some((end + 1, "INR"));
     }
     if scan.kind(end) == Some(TokKind::Sym) {
-        // `10$`, `10 €`
+        // `10$`, `10 €`; not the sign of the next amount (`1121 ₹95`).
+        if scan.kind(end + 1) == Some(TokKind::Num) {
+            return None;
+        }
         return match scan.tok(end) {
             "$" => Some((end, "USD")),
             "€" => Some((end, "EUR")),
@@ -211,7 +214,11 @@ fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static
     let mut last = end;
     if scan.is(end + 1, "/") && scan.is(end + 2, "-") && scan.glued(end + 1) {
         last = end + 2;
-    } else if scan.is(end + 1, ".") && scan.glued(end + 1) && !scan.tok(end).is_ascii() {
+    } else if scan.is(end + 1, ".")
+        && scan.glued(end + 1)
+        && !scan.tok(end).is_ascii()
+        && scan.tok(end).chars().count() <= 3
+    {
         // A native abbreviation keeps its dot (`25,000 ರೂ.`, LABELS.md).
         last = end + 1;
     }
@@ -311,7 +318,8 @@ impl Extractor for AmountExtractor {
                     | "ਤੋਂ"
             ) {
                 // `₹3000-₹8000`: the sign may be repeated on the upper end.
-                let upper = if currency_before(scan.tok(n.end + 1)).is_some()
+                let upper = if matches!(scan.tok(n.end), "-" | "–")
+                    && currency_before(scan.tok(n.end + 1)).is_some()
                     && scan.kind(n.end + 2) == Some(TokKind::Num)
                 {
                     n.end + 2

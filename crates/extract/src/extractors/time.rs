@@ -133,6 +133,67 @@ fn bare_hour(scan: &crate::scan::Scan<'_>, k: usize) -> bool {
         && crate::lexicon::currency_after(scan.tok(k + 1)).is_none()
 }
 
+/// Words that make a message about a time, so that a bare hour after `at` or before a
+/// postposition (`4 ku`, `6 ge`) reads as one.
+const TIME_CONTEXT: &[&str] = &[
+    "interview",
+    "slot",
+    "appointment",
+    "baje",
+    "time",
+    "timing",
+    "pickup",
+    "booking",
+    "book",
+    "class",
+    "session",
+    "meeting",
+    "visit",
+    "demo",
+    "reach",
+    "come",
+    "aana",
+    "aau",
+    "aaun",
+    "varalama",
+    "barabahuda",
+    "barla",
+    "ravala",
+    "ravacha",
+    "vasthe",
+    "asbo",
+    "yeu",
+    "reschedule",
+    "confirm",
+    "delivery",
+    "deliver",
+    "cab",
+    "shoot",
+    "puja",
+    "party",
+    "late",
+    "wait",
+];
+
+/// Words right after a bare hour that mark "at" in romanized languages (`4 ku`, `6 ge`, `7 la`).
+const AT_AFTER: &[&str] = &[
+    "ku", "ge", "la", "ki", "tay", "nu", "ko", "kku", "ki?", "ke",
+];
+/// Words right before a bare hour that mark a clock time (`at 3`, `around 4`, `after 6`).
+const AT_BEFORE: &[&str] = &[
+    "at", "around", "after", "before", "by", "till", "until", "from", "@",
+];
+/// Words after a number that make it a count or a duration, not a clock time.
+const NOT_HOUR_AFTER: &[&str] = &[
+    "months", "month", "days", "day", "years", "year", "weeks", "week", "hours", "hour", "hrs",
+    "mins", "minutes", "people", "log", "pcs", "pieces", "persons", "pax", "guests", "members",
+    "din", "saal", "mahine", "%", "percent", "kids", "children", "adults", "items", "bottles",
+];
+
+fn time_context(scan: &crate::scan::Scan<'_>) -> bool {
+    (0..scan.len()).any(|k| TIME_CONTEXT.contains(&scan.tok(k)))
+}
+
 /// Words joining the two ends of a time range (`4 se 5`, `7 to 8`, `৭ থেকে ১১`).
 const RANGE_JOINERS: &[&str] = &[
     "se",
@@ -241,6 +302,7 @@ impl Extractor for TimeExtractor {
     fn extract(&self, input: &Input<'_>, out: &mut Vec<Candidate>) {
         let scan = &input.scan;
         let n = scan.len();
+        let mut context: Option<bool> = None;
         let mut i = 0;
         while i < n {
             if let Some((end, resolved, start)) = clock_at(input, i) {
@@ -329,6 +391,29 @@ impl Extractor for TimeExtractor {
                 continue;
             }
             let t = scan.tok(i);
+            // A bare hour that context makes a clock time: `at 3`, `around 4`, `4 ku`, `6 ge`.
+            if scan.kind(i) == Some(TokKind::Num)
+                && bare_hour(scan, i)
+                && scan
+                    .tok(i)
+                    .parse::<u32>()
+                    .is_ok_and(|h| (1..=12).contains(&h))
+                && !NOT_HOUR_AFTER.contains(&scan.tok(i + 1))
+                && !(i > 0 && scan.glued(i))
+            {
+                let at_before = i > 0 && AT_BEFORE.contains(&scan.tok(i - 1));
+                let at_after = AT_AFTER.contains(&scan.tok(i + 1)) && !scan.glued(i + 1);
+                if (at_before || at_after) && *context.get_or_insert_with(|| time_context(scan)) {
+                    out.push(Candidate::new(
+                        EntityKind::Time,
+                        scan.toks[i].start,
+                        scan.toks[i].end,
+                        super::priority::TIME_CLOCK,
+                    ));
+                    i += 1;
+                    continue;
+                }
+            }
             if scan.kind(i) == Some(TokKind::Word) {
                 if (t == "lunch" || t == "dinner" || t == "breakfast") && scan.is(i + 1, "time") {
                     out.push(Candidate::new(
@@ -515,7 +600,11 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
             t,
             "ta" | "tay" | "tai" | "tey" | "mani" | "gante" | "gantalu"
         ) || bengali_counter;
-        let needs_part = bengali_counter || (weak && !scan.glued(end));
+        let postposition_after = matches!(
+            scan.tok(end + 1),
+            "ge" | "ki" | "ku" | "ke" | "ko" | "la" | "te"
+        );
+        let needs_part = bengali_counter || (weak && !scan.glued(end) && !postposition_after);
         if !(needs_part && part_before.is_none()) {
             has_clock_word = true;
             end += 1;
