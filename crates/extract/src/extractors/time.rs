@@ -647,7 +647,6 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
     finish(input, i, end, h, m, meridiem, part_before, has_clock_word)
 }
 
-#[allow(clippy::too_many_arguments)]
 /// The end of a time at token `end`, extended over a native-script suffix glued to it, directly
 /// or after a hyphen.
 fn native_suffix_end(scan: &crate::scan::Scan<'_>, end: usize) -> usize {
@@ -661,6 +660,7 @@ fn native_suffix_end(scan: &crate::scan::Scan<'_>, end: usize) -> usize {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish(
     input: &Input<'_>,
     start: usize,
