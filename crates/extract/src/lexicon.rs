@@ -501,7 +501,9 @@ const MONEY_CUES: &[&str] = &[
     "tankhah", "kirayaa", "bhade", "बाकी", "ബാക്കി", "বাকি", "બાકી", "ਬਾਕੀ", "பாக்கி", "బాకీ",
     "ಬಾಕಿ", "advance", "अडवांस", "एडवांस", "ফি", "ফী", "फी", "ফিস", "ஃபீஸ்", "ఫీజు", "ಫೀ", "ഫീസ്",
     "ફી", "ਫੀਸ", "sent", "earn", "kamao", "kamaye", "kamaiye", "कमवा", "कमाएं", "पाठवले", "পাঠিয়েছি",
-    "দিয়েছি", "ayachu", "anuppinen", "kattinen", "kattanu", "budget", "बजेट", "বাজেট",
+    "দিয়েছি", "ayachu", "anuppinen", "kattinen", "kattanu", "budget", "बजेट", "বাজেট", "sirf",
+    "matra", "matro", "fakt", "under", "below", "deducted", "gone", "kat", "kata", "kate", "kete",
+    "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त",
 ];
 
 static MONEY_CUE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(MONEY_CUES));

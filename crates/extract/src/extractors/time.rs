@@ -49,7 +49,8 @@ const PARTS: &[(&str, Part)] = &[
     ("madhiyam", Part::Afternoon), ("mathiyam", Part::Afternoon), ("maalai", Part::Evening),
     ("saayangalam", Part::Evening), ("iravu", Part::Night), ("kaalaila", Part::Morning),
     ("kalaila", Part::Morning), ("maalaila", Part::Evening), ("iravula", Part::Night),
-    ("madhiyanam", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
+    ("madhiyanam", Part::Afternoon), ("saayandhiram", Part::Evening), ("sayandhiram", Part::Evening),
+    ("madhyaahnam", Part::Afternoon), ("madhyahnam", Part::Afternoon), ("dupur", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
     ("ఉదయం", Part::Morning), ("పొద్దున", Part::Morning), ("పొద్దున్న", Part::Morning), ("మధ్యాహ్నం", Part::Afternoon),
     ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("tellavaru", Part::Morning), ("tellavarujamu", Part::Morning), ("poddhuna", Part::Morning),
     ("podduna", Part::Morning), ("madhyanam", Part::Afternoon), ("saayantram", Part::Evening),
@@ -68,7 +69,7 @@ const PARTS: &[(&str, Part)] = &[
 const CLOCK_WORDS: &[&str] = &[
     "baje", "bje", "bajey", "bajay", "baja", "bajke", "bajkar", "vaje", "vajta", "vajata", "vaajta",
     "vagye", "vaagye", "vage", "vaage", "manikku", "mani", "manikki", "gantalaku", "gantaku",
-    "gantala", "gantege", "ganteg", "ganteki", "oclock", "hrs",
+    "gantala", "gantege", "ganteg", "ganteki", "oclock", "hrs", "vaga", "vajun", "vajtachi", "vajle",
     "बजे", "बजकर", "वाजता", "वाजे", "વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાનો", "વાગ્યાની", "ਵਜੇ", "টায়",
     "টা", "টার", "টাতে", "টে", "মণিক্কু", "மணிக்கு", "மணி", "గంటలకు", "గంటకు", "గంటల", "ಗಂಟೆಗೆ",
     "ಗಂಟೆಯ", "മണിക്ക്", "മണി", "tay", "tai", "ta", "tey", "gante", "gantalu", "টো", "টোয়", "টোর",
@@ -136,6 +137,16 @@ fn bare_hour(scan: &crate::scan::Scan<'_>, k: usize) -> bool {
 /// Words that make a message about a time, so that a bare hour after `at` or before a
 /// postposition (`4 ku`, `6 ge`) reads as one.
 const TIME_CONTEXT: &[&str] = &[
+    "beech",
+    "between",
+    "instead",
+    "kar",
+    "sakti",
+    "sakta",
+    "shift",
+    "session",
+    "physio",
+    "table",
     "interview",
     "slot",
     "appointment",
@@ -185,9 +196,73 @@ const AT_BEFORE: &[&str] = &[
 ];
 /// Words after a number that make it a count or a duration, not a clock time.
 const NOT_HOUR_AFTER: &[&str] = &[
-    "months", "month", "days", "day", "years", "year", "weeks", "week", "hours", "hour", "hrs",
-    "mins", "minutes", "people", "log", "pcs", "pieces", "persons", "pax", "guests", "members",
-    "din", "saal", "mahine", "%", "percent", "kids", "children", "adults", "items", "bottles",
+    "months",
+    "month",
+    "days",
+    "day",
+    "years",
+    "year",
+    "weeks",
+    "week",
+    "hours",
+    "hour",
+    "hrs",
+    "mins",
+    "minutes",
+    "people",
+    "log",
+    "pcs",
+    "pieces",
+    "persons",
+    "pax",
+    "guests",
+    "members",
+    "din",
+    "saal",
+    "mahine",
+    "%",
+    "percent",
+    "kids",
+    "children",
+    "adults",
+    "items",
+    "bottles",
+    "dono",
+    "tarikh",
+    "tareekh",
+    "taarikh",
+    "tarik",
+    "date",
+    "dates",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "march",
+    "mar",
+    "april",
+    "apr",
+    "may",
+    "june",
+    "jun",
+    "july",
+    "jul",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+    "तारीख",
+    "तारीख़",
+    "ਤਾਰੀਖ",
+    "તારીખ",
+    "তারিখ",
 ];
 
 fn time_context(scan: &crate::scan::Scan<'_>) -> bool {
@@ -225,8 +300,19 @@ const RANGE_JOINERS: &[&str] = &[
     "theke",
 ];
 
+/// Words that start like a clock word but count hours (`1 മണിക്കൂർ`, `ಒಂದು ಗಂಟೆಯಿಂದ`).
+const DURATION_WORDS: &[&str] = &[
+    "മണിക്കൂർ",
+    "മണിക്കൂറ്",
+    "മണിക്കൂറായി",
+    "ಗಂಟೆಯಿಂದ",
+    "ಗಂಟೆಗಳ",
+    "மணிநேரம்",
+    "ঘণ্টা",
+];
+
 fn clock_word(w: &str) -> bool {
-    !w.is_empty() && lookup_prefixed(&CLOCK_MAP, w).is_some()
+    !w.is_empty() && !DURATION_WORDS.contains(&w) && lookup_prefixed(&CLOCK_MAP, w).is_some()
 }
 
 const GREETING_BEFORE: &[&str] = &[
@@ -247,6 +333,7 @@ const GREETING_BEFORE: &[&str] = &[
     "ਸ਼ੁਭ",
     "subh",
     "shubho",
+    "shubha",
 ];
 
 /// Words before a part of the day that make it a count or a rate (`3 night package`, `per
@@ -391,6 +478,35 @@ impl Extractor for TimeExtractor {
                 continue;
             }
             let t = scan.tok(i);
+            // Two bare hours joined as a range or a swap, in a message about a time:
+            // `10 se 4`, `11-1 ke beech`, `5 instead of 4`.
+            if scan.kind(i) == Some(TokKind::Num) && bare_hour(scan, i) && !(i > 0 && scan.glued(i))
+            {
+                let second =
+                    if RANGE_JOINERS.contains(&scan.tok(i + 1)) || scan.tok(i + 1) == "inda" {
+                        Some(i + 2)
+                    } else {
+                        instead_at(scan, i + 1)
+                    };
+                if let Some(k) = second {
+                    if bare_hour(scan, k)
+                        && !NOT_HOUR_AFTER.contains(&scan.tok(k + 1))
+                        && clock_at(input, k).is_none()
+                        && *context.get_or_insert_with(|| time_context(scan))
+                    {
+                        for t in [i, k] {
+                            out.push(Candidate::new(
+                                EntityKind::Time,
+                                scan.toks[t].start,
+                                scan.toks[t].end,
+                                super::priority::TIME_CLOCK,
+                            ));
+                        }
+                        i = k + 1;
+                        continue;
+                    }
+                }
+            }
             // A bare hour that context makes a clock time: `at 3`, `around 4`, `4 ku`, `6 ge`.
             if scan.kind(i) == Some(TokKind::Num)
                 && bare_hour(scan, i)
@@ -475,8 +591,6 @@ impl Extractor for TimeExtractor {
                             | "se"
                             | "pe"
                             | "par"
-                            | "me"
-                            | "mein"
                             | "break"
                             | "pehle"
                             | "ke baad"
@@ -598,14 +712,17 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
         let bengali_counter = matches!(t, "টা" | "টে" | "টো");
         let weak = matches!(
             t,
-            "ta" | "tay" | "tai" | "tey" | "mani" | "gante" | "gantalu"
+            "ta" | "tay" | "tai" | "tey" | "te" | "mani" | "gante" | "gantalu"
         ) || bengali_counter;
+        // `dupari 2 te sandhyakali 5`: `te` joins a range here, it is no clock word.
+        let joins_next = t == "te"
+            && (scan.kind(end + 1) == Some(TokKind::Num) || part(scan.tok(end + 1)).is_some());
         let postposition_after = matches!(
             scan.tok(end + 1),
             "ge" | "ki" | "ku" | "ke" | "ko" | "la" | "te"
         );
         let needs_part = bengali_counter || (weak && !scan.glued(end) && !postposition_after);
-        if !(needs_part && part_before.is_none()) {
+        if !(needs_part && part_before.is_none() || weak && joins_next) {
             has_clock_word = true;
             end += 1;
         }
