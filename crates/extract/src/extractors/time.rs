@@ -50,7 +50,8 @@ const PARTS: &[(&str, Part)] = &[
     ("saayangalam", Part::Evening), ("iravu", Part::Night), ("kaalaila", Part::Morning),
     ("kalaila", Part::Morning), ("maalaila", Part::Evening), ("iravula", Part::Night),
     ("madhiyanam", Part::Afternoon), ("saayandhiram", Part::Evening), ("sayandhiram", Part::Evening),
-    ("madhyaahnam", Part::Afternoon), ("madhyahnam", Part::Afternoon), ("dupur", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
+    ("madhyaahnam", Part::Afternoon), ("savar", Part::Morning), ("sanj", Part::Evening),
+    ("madhyana", Part::Afternoon), ("madhyahna", Part::Afternoon), ("madhyahnam", Part::Afternoon), ("dupur", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
     ("ఉదయం", Part::Morning), ("పొద్దున", Part::Morning), ("పొద్దున్న", Part::Morning), ("మధ్యాహ్నం", Part::Afternoon),
     ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("tellavaru", Part::Morning), ("tellavarujamu", Part::Morning), ("poddhuna", Part::Morning),
     ("podduna", Part::Morning), ("madhyanam", Part::Afternoon), ("saayantram", Part::Evening),
@@ -70,6 +71,7 @@ const CLOCK_WORDS: &[&str] = &[
     "baje", "bje", "bajey", "bajay", "baja", "bajke", "bajkar", "vaje", "vajta", "vajata", "vaajta",
     "vagye", "vaagye", "vage", "vaage", "manikku", "mani", "manikki", "gantalaku", "gantaku",
     "gantala", "gantege", "ganteg", "ganteki", "oclock", "hrs", "vaga", "vajun", "vajtachi", "vajle",
+    "maniku", "maniyode", "manikk", "manikkulla",
     "बजे", "बजकर", "वाजता", "वाजे", "વાગ્યે", "વાગે", "વાગ્યા", "વાગ્યાનો", "વાગ્યાની", "ਵਜੇ", "টায়",
     "টা", "টার", "টাতে", "টে", "মণিক্কু", "மணிக்கு", "மணி", "గంటలకు", "గంటకు", "గంటల", "ಗಂಟೆಗೆ",
     "ಗಂಟೆಯ", "മണിക്ക്", "മണി", "tay", "tai", "ta", "tey", "gante", "gantalu", "টো", "টোয়", "টোর",
@@ -188,7 +190,7 @@ const TIME_CONTEXT: &[&str] = &[
 
 /// Words right after a bare hour that mark "at" in romanized languages (`4 ku`, `6 ge`, `7 la`).
 const AT_AFTER: &[&str] = &[
-    "ku", "ge", "la", "ki", "tay", "nu", "ko", "kku", "ki?", "ke",
+    "ku", "ge", "la", "ki", "tay", "nu", "ko", "kku", "ki?", "ke", "ची", "chi", "ला",
 ];
 /// Words right before a bare hour that mark a clock time (`at 3`, `around 4`, `after 6`).
 const AT_BEFORE: &[&str] = &[
@@ -263,6 +265,17 @@ const NOT_HOUR_AFTER: &[&str] = &[
     "ਤਾਰੀਖ",
     "તારીખ",
     "তারিখ",
+    "વાર",
+    "बार",
+    "baar",
+    "times",
+    "दिन",
+    "দিন",
+    "দিনের",
+    "வாட்டி",
+    "సార్లు",
+    "ಸಲ",
+    "തവണ",
 ];
 
 fn time_context(scan: &crate::scan::Scan<'_>) -> bool {
@@ -334,11 +347,31 @@ const GREETING_BEFORE: &[&str] = &[
     "subh",
     "shubho",
     "shubha",
+    "subho",
 ];
 
 /// Words before a part of the day that make it a count or a rate (`3 night package`, `per
 /// night`, `4k/night`).
-const NOT_TIME_BEFORE: &[&str] = &["per", "/", "more", "one", "two", "a", "each", "ek", "do"];
+const NOT_TIME_BEFORE: &[&str] = &[
+    "per",
+    "/",
+    "more",
+    "one",
+    "two",
+    "a",
+    "each",
+    "ek",
+    "do",
+    "एक",
+    "एका",
+    "এক",
+    "ஒரு",
+    "ఒక",
+    "ಒಂದು",
+    "ഒരു",
+    "એક",
+    "ਇੱਕ",
+];
 
 /// Modifiers written with a part of the day and kept in its span (`last night`, `early morning`).
 const PART_MODIFIERS: &[&str] = &["last", "early", "late", "kal", "aaj"];
@@ -725,6 +758,10 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
         if !(needs_part && part_before.is_none() || weak && joins_next) {
             has_clock_word = true;
             end += 1;
+            // Bengali romanized `10 ta te` (at ten): the locative stays with the time.
+            if matches!(t, "ta" | "tay") && scan.is(end, "te") {
+                end += 1;
+            }
         }
     }
     if let Some(a) = adjust {
@@ -738,7 +775,15 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
         m = mm;
         return finish(input, i, end, hh, m, meridiem, part_before, has_clock_word);
     }
-    if dotted && meridiem.is_none() && !has_clock_word {
+    if dotted && meridiem.is_none() && !has_clock_word && part_before.is_none() {
+        return None;
+    }
+    // `raavile oru appointment`: a number word after a part of the day needs a clock word.
+    if scan.kind(k) == Some(TokKind::Word) && !has_clock_word && meridiem.is_none() {
+        return None;
+    }
+    // `savare 3 vaar` (three times), `3 raat 4 din`
+    if !has_clock_word && meridiem.is_none() && NOT_HOUR_AFTER.contains(&scan.tok(end)) {
         return None;
     }
     let question = k > 0
