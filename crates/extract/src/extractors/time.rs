@@ -51,6 +51,7 @@ const PARTS: &[(&str, Part)] = &[
     ("kalaila", Part::Morning), ("maalaila", Part::Evening), ("iravula", Part::Night),
     ("madhiyanam", Part::Afternoon), ("saayandhiram", Part::Evening), ("sayandhiram", Part::Evening),
     ("madhyaahnam", Part::Afternoon), ("savar", Part::Morning), ("sanj", Part::Evening),
+    ("forenoon", Part::Morning), ("raathri", Part::Night), ("raathiri", Part::Night),
     ("madhyana", Part::Afternoon), ("madhyahna", Part::Afternoon), ("madhyahnam", Part::Afternoon), ("dupur", Part::Afternoon), ("dupehar", Part::Afternoon), ("dupaher", Part::Afternoon),
     ("ఉదయం", Part::Morning), ("పొద్దున", Part::Morning), ("పొద్దున్న", Part::Morning), ("మధ్యాహ్నం", Part::Afternoon),
     ("సాయంత్రం", Part::Evening), ("రాత్రి", Part::Night), ("udayam", Part::Morning), ("tellavaru", Part::Morning), ("tellavarujamu", Part::Morning), ("poddhuna", Part::Morning),
@@ -98,7 +99,7 @@ fn part(w: &str) -> Option<Part> {
 /// Nouns after a part of the day that make it something else (`night shift`, `night cream`).
 const NOT_TIME_AFTER: &[&str] = &[
     "shift", "vision", "duty", "cream", "light", "lamp", "wear", "suit", "dress", "club", "life",
-    "guard", "walk", "show", "stay", "out", "watchman", "school", "college", "batch",
+    "guard", "walk", "stay", "out", "watchman", "school", "college",
 ];
 
 /// Phrases that set one time against another (`11 ki jagah 2 baje`, `6 ke bajaye 8`).
@@ -140,6 +141,18 @@ fn bare_hour(scan: &crate::scan::Scan<'_>, k: usize) -> bool {
 /// postposition (`4 ku`, `6 ge`) reads as one.
 const TIME_CONTEXT: &[&str] = &[
     "beech",
+    "डेमो",
+    "अपॉइंटमेंट",
+    "इंटरव्यू",
+    "वेळ",
+    "टाइम",
+    "समय",
+    "సమయం",
+    "நேரம்",
+    "സമയം",
+    "সময়",
+    "સમય",
+    "ਸਮਾਂ",
     "between",
     "instead",
     "kar",
@@ -277,6 +290,32 @@ const NOT_HOUR_AFTER: &[&str] = &[
     "ಸಲ",
     "തവണ",
 ];
+
+/// Whether a word counts people (`8 మందికి`, `८ जणांसाठी`, `৮ জনের`), so the number before it is
+/// no clock time.
+fn people_word(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "మంది",
+        "जण",
+        "জন",
+        "ಜನ",
+        "പേര",
+        "பேர",
+        "जन",
+        "लोग",
+        "ਲੋਕ",
+        "લોક",
+        "log",
+        "jan",
+        "jana",
+        "people",
+        "persons",
+        "pax",
+        "guests",
+        "members",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+}
 
 fn time_context(scan: &crate::scan::Scan<'_>) -> bool {
     (0..scan.len()).any(|k| TIME_CONTEXT.contains(&scan.tok(k)))
@@ -552,14 +591,19 @@ impl Extractor for TimeExtractor {
             {
                 let at_before = i > 0 && AT_BEFORE.contains(&scan.tok(i - 1));
                 let at_after = AT_AFTER.contains(&scan.tok(i + 1)) && !scan.glued(i + 1);
-                if (at_before || at_after) && *context.get_or_insert_with(|| time_context(scan)) {
+                // `11-ന്`: a case ending after a hyphen.
+                let suffixed = native_suffix_end(scan, i + 1) > i + 1;
+                if (at_before || at_after || suffixed)
+                    && *context.get_or_insert_with(|| time_context(scan))
+                {
+                    let end = native_suffix_end(scan, i + 1);
                     out.push(Candidate::new(
                         EntityKind::Time,
                         scan.toks[i].start,
-                        scan.toks[i].end,
+                        scan.toks[end - 1].end,
                         super::priority::TIME_CLOCK,
                     ));
-                    i += 1;
+                    i = end;
                     continue;
                 }
             }
@@ -782,8 +826,11 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
     if scan.kind(k) == Some(TokKind::Word) && !has_clock_word && meridiem.is_none() {
         return None;
     }
-    // `savare 3 vaar` (three times), `3 raat 4 din`
-    if !has_clock_word && meridiem.is_none() && NOT_HOUR_AFTER.contains(&scan.tok(end)) {
+    // `savare 3 vaar` (three times), `3 raat 4 din`, `raatri 8 mandiki` (eight people)
+    if !has_clock_word
+        && meridiem.is_none()
+        && (NOT_HOUR_AFTER.contains(&scan.tok(end)) || people_word(scan.tok(end)))
+    {
         return None;
     }
     let question = k > 0
