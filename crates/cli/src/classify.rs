@@ -147,7 +147,7 @@ fn print_plain(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         };
         writeln!(
             out,
-            "entity:     {} {:?} [{}..{}){value}{resolved}",
+            "entity:     {} \"{}\" [{}..{}){value}{resolved}",
             e.kind, e.text, e.span.start, e.span.end
         )?;
     }

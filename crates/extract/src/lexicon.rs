@@ -255,11 +255,35 @@ static TENS_STARTS: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The first two characters of every adjustment word (`साडे`, `सव्वा`).
+static ADJUST_STARTS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    NUMBER_MAP
+        .iter()
+        .filter(|(k, v)| matches!(v, Adjust(_)) && !k.is_ascii())
+        .map(|(k, _)| k.chars().take(2).collect())
+        .collect()
+});
+
 /// The number word `w`, exactly, or a native-script compound of a tens word and a unit written
 /// as one word (`ഇരുപത്തിഒന്ന്` = 21).
 pub(crate) fn number_word(w: &str) -> Option<NumWord> {
     if let Some(n) = NUMBER_MAP.get(w) {
         return Some(*n);
+    }
+    // `साडेचार` (4.5), `सव्वापाच`: an adjustment written on its number.
+    if !w.is_ascii()
+        && w.chars().count() >= 4
+        && ADJUST_STARTS.contains(&w.chars().take(2).collect::<String>())
+    {
+        for (i, _) in w.char_indices().skip(2) {
+            if let (Some(Adjust(a)), Some(Unit(u))) =
+                (NUMBER_MAP.get(&w[..i]), NUMBER_MAP.get(&w[i..]))
+            {
+                if *u < 100.0 {
+                    return Some(Unit(u + a));
+                }
+            }
+        }
     }
     if !w.is_ascii()
         && w.chars().count() >= 4
@@ -293,7 +317,8 @@ pub(crate) const DIGIT_MULTIPLIERS: &[(&str, f64)] = &[
     ("k", 1e3), ("thousand", 1e3), ("hazaar", 1e3), ("hazar", 1e3), ("hajar", 1e3),
     ("hajaar", 1e3), ("हज़ार", 1e3), ("हजार", 1e3), ("হাজার", 1e3), ("હજાર", 1e3), ("ਹਜ਼ਾਰ", 1e3),
     ("ਹਜਾਰ", 1e3), ("ஆயிரம்", 1e3), ("ஆயிரத்து", 1e3), ("వేలు", 1e3), ("వేల", 1e3), ("వెయ్యి", 1e3),
-    ("ಸಾವಿರ", 1e3), ("ആയിരം", 1e3), ("aayiram", 1e3), ("velu", 1e3), ("saavira", 1e3), ("savira", 1e3),
+    ("ಸಾವಿರ", 1e3), ("ആയിരം", 1e3), ("aayiram", 1e3), ("velu", 1e3), ("vela", 1e3), ("saavira", 1e3),
+    ("savira", 1e3),
     ("lakh", 1e5), ("lakhs", 1e5), ("lac", 1e5), ("lacs", 1e5), ("laakh", 1e5), ("lk", 1e5),
     ("lkh", 1e5), ("lkhs", 1e5), ("lakhs", 1e5),
     ("lpa", 1e5), ("लाख", 1e5), ("লাখ", 1e5), ("লক্ষ", 1e5), ("લાખ", 1e5), ("ਲੱਖ", 1e5),

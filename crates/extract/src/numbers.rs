@@ -89,7 +89,10 @@ fn digits_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
     };
     // `5k`, `2.5 lakh`, `1.2cr`, `5 sau`; then `1 lakh 20 hazaar`.
     if let Some(m) = digit_multiplier(scan.tok(i + 1)) {
-        if scan.kind(i + 1) == Some(TokKind::Word) {
+        // `WB 25 K 4412` is a vehicle plate: a spaced `k` followed by digits is no thousand.
+        let plate =
+            scan.tok(i + 1) == "k" && !scan.glued(i + 1) && scan.kind(i + 2) == Some(TokKind::Num);
+        if scan.kind(i + 1) == Some(TokKind::Word) && !plate {
             n.value *= m;
             n.end = i + 2;
             n.multiplied = true;

@@ -10,6 +10,25 @@ use sandesh_types::{EntityKind, EntityValue};
 
 /// Nouns that make a multiplied number a count, not money (`5k followers`).
 const COUNT_NOUNS: &[&str] = &[
+    "pages",
+    "copies",
+    "bale",
+    "bales",
+    "pax",
+    "jana",
+    "bullion",
+    "gold",
+    "chain",
+    "chains",
+    "carat",
+    "karat",
+    "ct",
+    "m",
+    "mm",
+    "coil",
+    "paise",
+    "paisa",
+    "sq",
     "followers",
     "follower",
     "views",
@@ -150,6 +169,43 @@ const NOT_MONEY_BEFORE: &[&str] = &[
     "ધોરણ",
 ];
 
+/// Whether a word counts people (`300 பேர்`, `150 jana`, `८ जणांसाठी`).
+fn people_count(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "பேர",
+        "మంది",
+        "जण",
+        "জন",
+        "ಜನ",
+        "പേര",
+        "लोग",
+        "ਲੋਕ",
+        "લોક",
+        "people",
+        "persons",
+        "guests",
+        "members",
+        "log",
+        "logo",
+        "jan",
+        "mandi",
+        "dina",
+        "ദിവസ",
+        "दिवस",
+        "দিন",
+        "நாள",
+        "రోజు",
+        "ದಿನ",
+        "દિવસ",
+        "ਦਿਨ",
+        "rojulu",
+        "roju",
+        "naal",
+        "divas",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+}
+
 /// `₹1,50,000` → 150000 INR; `5-6k` → 5000..6000; `$200` → 200 USD.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AmountExtractor;
@@ -256,7 +312,8 @@ fn excluded_after(input: &Input<'_>, end: usize) -> bool {
     NOT_MONEY_AFTER.contains(&t)
         || unit_word(t).is_some()
         || (scan.glued(end) && scan.kind(end) == Some(TokKind::Word))
-        || (scan.glued(end) && matches!(t, ":" | "/" | "x" | "*" | "+"))
+        || (scan.glued(end) && matches!(t, ":" | "/" | "x" | "*"))
+        || (scan.glued(end) && t == "+" && scan.kind(end + 1) == Some(TokKind::Num))
         || (scan.glued(end)
             && t == "."
             && scan.kind(end + 1) == Some(TokKind::Num)
@@ -333,7 +390,9 @@ impl Extractor for AmountExtractor {
                         } else {
                             n.value
                         };
-                        if lo < m.value && lo > 0.0 {
+                        // A range's ends are of one size (`5-6k`, `₹500-700`); `771 - ₹1,18,400`
+                        // is a bill number and its amount.
+                        if lo < m.value && lo > 0.0 && m.value <= 10.0 * lo {
                             n.value = lo;
                             if m.multiplied {
                                 n.multiplied = true;
@@ -379,8 +438,27 @@ impl Extractor for AmountExtractor {
                         ));
                 // Bare numbers: money only in context, and never times, dates, units, IDs.
                 let before_word = scan.tok(i.wrapping_sub(1));
+                let count_after =
+                    COUNT_NOUNS.contains(&scan.tok(num_end)) || people_count(scan.tok(num_end));
+                // `RTX 4060`, `MCB 32`: a model number after a capitalised code.
+                let prev = i.checked_sub(1);
+                let model = prev.is_some_and(|p| {
+                    let w = scan.tok(p);
+                    scan.kind(p) == Some(TokKind::Word)
+                        && w.is_ascii()
+                        && (2..=5).contains(&w.len())
+                        && currency_before(w).is_none()
+                        && !is_money_cue(w)
+                        && (scan.toks[p].start..scan.toks[p].end).all(|c| {
+                            input
+                                .original_char(c)
+                                .is_some_and(|ch| ch.is_ascii_uppercase())
+                        })
+                });
                 if (excluded_after(input, num_end) && !per_period)
                     || NOT_MONEY_BEFORE.contains(&before_word)
+                    || model
+                    || count_after
                     || (i > 0
                         && scan.glued(i)
                         && matches!(scan.tok(i - 1), "#" | "+" | "/" | ":" | "-" | "." | "x"))
@@ -388,7 +466,6 @@ impl Extractor for AmountExtractor {
                     i = num_end;
                     continue;
                 }
-                let count_after = COUNT_NOUNS.contains(&scan.tok(num_end));
                 let multiplied_ok = !n.words && n.multiplied && n.scale >= 1e3 && !count_after;
                 let words_big = n.words && n.multiplied && n.value >= 1000.0 && !count_after;
                 let words_ok = n.words && n.multiplied && n.value >= 100.0 && !count_after;
@@ -417,13 +494,20 @@ impl Extractor for AmountExtractor {
             }
             let start_tok = before.map_or(i, |b| b.0);
             let mut end_tok = after.map_or(num_end - 1, |a| a.0);
-            // A case ending written on the amount stays in it (`₹15,000ன்னு`, `৮৯৯ টাকার`).
+            // A case ending written on the amount stays in it (`₹15,000ன்னு`, `৮৯৯ টাকার`,
+            // `18,000-னு`).
+            let native = |k: usize| scan.kind(k) == Some(TokKind::Word) && !scan.tok(k).is_ascii();
             if scan.glued(end_tok + 1)
-                && scan.kind(end_tok + 1) == Some(TokKind::Word)
-                && !scan.tok(end_tok + 1).is_ascii()
+                && native(end_tok + 1)
                 && scan.kind(end_tok) != Some(TokKind::Word)
             {
                 end_tok += 1;
+            } else if scan.glued(end_tok + 1)
+                && scan.is(end_tok + 1, "-")
+                && scan.glued(end_tok + 2)
+                && native(end_tok + 2)
+            {
+                end_tok += 2;
             }
             let currency = currency.unwrap_or("INR");
             let value = match range {

@@ -78,7 +78,7 @@ const NOT_ORDER_CUES: &[&str] = &[
 
 /// Words that join a second ID to the first (`bill 771 aur 802`).
 const JOINERS: &[&str] = &[
-    ",", "and", "aur", "&", "और", "/", "ani", "ane", "o", "mattu", "mariyu", "um", "te",
+    ",", "and", "aur", "&", "और", "/", "ani", "ane", "o", "mattu", "mariyu", "um", "te", "ar", "আর",
 ];
 
 static STRONG_SET: std::sync::LazyLock<crate::lexicon::HashSet<String>> =
@@ -294,7 +294,7 @@ impl Extractor for OrderIdExtractor {
                                 let hash = scan.is(j + 1, "#");
                                 let at = if hash { j + 2 } else { j + 1 };
                                 let Some(r2) = run_at(input, at) else { break };
-                                if r2.plain_digits != r.plain_digits
+                                if (r2.plain_digits != r.plain_digits && !r2.plain_digits)
                                     || r2.digits < 3
                                     || looks_like_other(input, &r2)
                                     || glued_alnum(input, r2.last + 1)
