@@ -347,7 +347,7 @@ pub(crate) fn digit_multiplier(w: &str) -> Option<f64> {
 const CURRENCY_BEFORE: &[(&str, &str)] = &[
     ("₹", "INR"), ("rs", "INR"), ("inr", "INR"), ("rupees", "INR"), ("rupee", "INR"), ("re", "INR"),
     ("रु", "INR"), ("रू", "INR"), ("रुपये", "INR"), ("ரூ", "INR"), ("రూ", "INR"), ("ರೂ", "INR"),
-    ("രൂ", "INR"), ("રૂ", "INR"), ("ਰੁ", "INR"), ("টাকা", "INR"),
+    ("രൂ", "INR"), ("રૂ", "INR"), ("ਰੁ", "INR"), ("টাকা", "INR"), ("ரூபாய்", "INR"),
     ("$", "USD"), ("usd", "USD"), ("€", "EUR"), ("eur", "EUR"), ("£", "GBP"), ("gbp", "GBP"),
     ("aed", "AED"), ("sar", "SAR"), ("sgd", "SGD"), ("cad", "CAD"), ("aud", "AUD"),
 ];
@@ -528,7 +528,9 @@ const MONEY_CUES: &[&str] = &[
     "ફી", "ਫੀਸ", "sent", "earn", "kamao", "kamaye", "kamaiye", "कमवा", "कमाएं", "पाठवले", "পাঠিয়েছি",
     "দিয়েছি", "ayachu", "anuppinen", "kattinen", "kattanu", "budget", "बजेट", "বাজেট", "sirf",
     "matra", "matro", "fakt", "under", "below", "deducted", "gone", "kat", "kata", "kate", "kete",
-    "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त",
+    "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त", "paytm", "gpay", "phonepe",
+    "upi", "neft", "imps", "rtgs", "dale", "daale", "daal", "डाल", "डाले", "ditte", "tiskunnaru",
+    "bharla", "भरलं", "भरले", "bhara", "bhare",
 ];
 
 static MONEY_CUE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(MONEY_CUES));

@@ -362,17 +362,7 @@ impl Extractor for AmountExtractor {
             let mut range: Option<Number> = None;
             if matches!(
                 scan.tok(n.end),
-                "-" | "–"
-                    | "to"
-                    | "se"
-                    | "—"
-                    | "or"
-                    | "te"
-                    | "ते"
-                    | "থেকে"
-                    | "thi"
-                    | "થી"
-                    | "ਤੋਂ"
+                "-" | "–" | "to" | "se" | "—" | "te" | "ते" | "থেকে" | "thi" | "થી" | "ਤੋਂ"
             ) {
                 // `₹3000-₹8000`: the sign may be repeated on the upper end.
                 let upper = if matches!(scan.tok(n.end), "-" | "–")
@@ -442,19 +432,20 @@ impl Extractor for AmountExtractor {
                     COUNT_NOUNS.contains(&scan.tok(num_end)) || people_count(scan.tok(num_end));
                 // `RTX 4060`, `MCB 32`: a model number after a capitalised code.
                 let prev = i.checked_sub(1);
-                let model = prev.is_some_and(|p| {
-                    let w = scan.tok(p);
-                    scan.kind(p) == Some(TokKind::Word)
-                        && w.is_ascii()
-                        && (2..=5).contains(&w.len())
-                        && currency_before(w).is_none()
-                        && !is_money_cue(w)
-                        && (scan.toks[p].start..scan.toks[p].end).all(|c| {
-                            input
-                                .original_char(c)
-                                .is_some_and(|ch| ch.is_ascii_uppercase())
-                        })
-                });
+                let model = !n.multiplied
+                    && prev.is_some_and(|p| {
+                        let w = scan.tok(p);
+                        scan.kind(p) == Some(TokKind::Word)
+                            && w.is_ascii()
+                            && (2..=5).contains(&w.len())
+                            && currency_before(w).is_none()
+                            && !is_money_cue(w)
+                            && (scan.toks[p].start..scan.toks[p].end).all(|c| {
+                                input
+                                    .original_char(c)
+                                    .is_some_and(|ch| ch.is_ascii_uppercase())
+                            })
+                    });
                 if (excluded_after(input, num_end) && !per_period)
                     || NOT_MONEY_BEFORE.contains(&before_word)
                     || model
