@@ -36,6 +36,21 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(ex.extract(black_box(&text), reference)))
         });
     }
+    // Shapes that would be quadratic if a scan looked at the whole message per candidate
+    // (an endless clause of "kal", hundreds of UPI ids, GSTINs, bare numbers), 100,000 characters.
+    for (name, unit) in [
+        ("kal", "kal "),
+        ("upi", "pay abc@xyzbank "),
+        ("gstin", "gst 27AAPFU0939F1ZX "),
+        ("numbers", "5 "),
+        ("hyphens", "-"),
+    ] {
+        let text = unit.repeat(100_000 / unit.chars().count());
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("adversarial_{name}_100000_chars"), |b| {
+            b.iter(|| black_box(ex.extract(black_box(&text), reference)))
+        });
+    }
     group.finish();
 }
 

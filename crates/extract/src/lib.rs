@@ -145,12 +145,13 @@ impl<'a> Input<'a> {
         let boundary = |k: usize| {
             matches!(scan.tok(k), "," | "." | "?" | "!" | "।" | ";") || scan.line_start(k)
         };
+        // At most 30 tokens each way, so that a message of one endless clause stays linear.
         let mut lo = i;
-        while lo > 0 && !boundary(lo) {
+        while lo > 0 && !boundary(lo) && i - lo < 30 {
             lo -= 1;
         }
         let mut hi = i + 1;
-        while hi < scan.len() && !boundary(hi) {
+        while hi < scan.len() && !boundary(hi) && hi - i < 30 {
             hi += 1;
         }
         match tense_of(scan, lo..hi) {

@@ -223,6 +223,35 @@ fn a_long_message_is_read_whole() {
 }
 
 #[test]
+fn adversarial_long_messages_keep_the_invariant() {
+    // One endless clause of relative days, hundreds of UPI ids and GSTINs, digits and dashes
+    // only: each 100,000 characters. Their speed is measured by the criterion bench
+    // (`extract/adversarial_*`); here each must come back whole and correct.
+    let ex = Extractors::default();
+    for (unit, kind) in [
+        ("kal ", Some(EntityKind::Date)),
+        ("pay abc@xyzbank ", Some(EntityKind::UpiId)),
+        ("gst 27AAPFU0939F1ZX ", Some(EntityKind::Gstin)),
+        ("5 ", None),
+        ("-", None),
+        ("9", None),
+        ("நாளைக்கு ", Some(EntityKind::Date)),
+    ] {
+        let reps = 100_000 / unit.chars().count();
+        let text = unit.repeat(reps);
+        let found = ex.extract(&text, Date::new(2026, 11, 22));
+        check(&text, &found);
+        if let Some(kind) = kind {
+            assert_eq!(
+                found.iter().filter(|e| e.kind == kind).count(),
+                reps,
+                "{unit:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn empty_and_blank_text_yield_nothing() {
     let ex = Extractors::default();
     for t in ["", " ", "\n\n", "\u{200b}", "🙏🙏"] {

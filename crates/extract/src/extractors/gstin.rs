@@ -47,7 +47,7 @@ pub fn gstin_check_char(first14: &str) -> Option<char> {
 /// Whether `gst`, `gstin`, `gst no` and the like stand within three tokens before char `c`.
 fn keyword_before(input: &Input<'_>, c: usize) -> bool {
     let scan = &input.scan;
-    let Some(t) = scan.toks.iter().position(|t| t.start == c) else {
+    let Ok(t) = scan.toks.binary_search_by_key(&c, |t| t.start) else {
         return false;
     };
     (1..=3).any(|b| {

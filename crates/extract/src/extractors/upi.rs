@@ -58,7 +58,12 @@ impl Extractor for UpiExtractor {
         if !text.contains('@') {
             return;
         }
-        let cue = || (0..input.scan.len()).any(|i| UPI_CUES.contains(&input.scan.tok(i)));
+        let cue_cell = std::cell::OnceCell::new();
+        let cue = || {
+            *cue_cell.get_or_init(|| {
+                (0..input.scan.len()).any(|i| UPI_CUES.contains(&input.scan.tok(i)))
+            })
+        };
         for m in UPI.find_iter(text) {
             let rest = &text[m.end()..];
             // A dot and more letters after the handle make an e-mail domain, not a PSP.
