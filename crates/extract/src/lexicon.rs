@@ -317,7 +317,7 @@ pub(crate) const DIGIT_MULTIPLIERS: &[(&str, f64)] = &[
     ("k", 1e3), ("thousand", 1e3), ("hazaar", 1e3), ("hazar", 1e3), ("hajar", 1e3),
     ("hajaar", 1e3), ("हज़ार", 1e3), ("हजार", 1e3), ("হাজার", 1e3), ("હજાર", 1e3), ("ਹਜ਼ਾਰ", 1e3),
     ("ਹਜਾਰ", 1e3), ("ஆயிரம்", 1e3), ("ஆயிரத்து", 1e3), ("వేలు", 1e3), ("వేల", 1e3), ("వెయ్యి", 1e3),
-    ("ಸಾವಿರ", 1e3), ("ആയിരം", 1e3), ("aayiram", 1e3), ("velu", 1e3), ("vela", 1e3), ("saavira", 1e3),
+    ("ಸಾವಿರ", 1e3), ("ആയിരം", 1e3), ("aayiram", 1e3), ("velu", 1e3), ("saavira", 1e3),
     ("savira", 1e3),
     ("lakh", 1e5), ("lakhs", 1e5), ("lac", 1e5), ("lacs", 1e5), ("laakh", 1e5), ("lk", 1e5),
     ("lkh", 1e5), ("lkhs", 1e5), ("lakhs", 1e5),

@@ -142,6 +142,16 @@ const NOT_MONEY_BEFORE: &[&str] = &[
     "plot",
     "house",
     "version",
+    "form",
+    "iphone",
+    "galaxy",
+    "redmi",
+    "pixel",
+    "oneplus",
+    "tarikh",
+    "tareekh",
+    "date",
+    "तारीख",
     "batch",
     "table",
     "seat",
@@ -309,7 +319,22 @@ fn excluded_after(input: &Input<'_>, end: usize) -> bool {
     if t.is_empty() || scan.toks.get(end).is_some_and(|x| x.gap == Gap::Newline) {
         return false;
     }
-    NOT_MONEY_AFTER.contains(&t)
+    // `12 chairs`, `20 trays`, `1000 messages`: a count of a plural English noun.
+    let plural_noun = scan.kind(end) == Some(TokKind::Word)
+        && t.is_ascii()
+        && t.len() > 3
+        && t.ends_with('s')
+        && !is_money_cue(t)
+        && currency_after(t).is_none()
+        && !matches!(
+            t,
+            "rupees" | "bucks" | "dollars" | "less" | "plus" | "this" | "was" | "has" | "lakhs"
+        );
+    // `1121 ₹95`: the sign belongs to the next number.
+    let next_sign = currency_before(t).is_some() && scan.kind(end + 1) == Some(TokKind::Num);
+    plural_noun
+        || next_sign
+        || NOT_MONEY_AFTER.contains(&t)
         || unit_word(t).is_some()
         || (scan.glued(end) && scan.kind(end) == Some(TokKind::Word))
         || (scan.glued(end) && matches!(t, ":" | "/" | "x" | "*"))
