@@ -353,6 +353,8 @@ impl Extractor for AmountExtractor {
     fn extract(&self, input: &Input<'_>, out: &mut Vec<Candidate>) {
         let scan = &input.scan;
         let mut i = 0;
+        // End token of the last amount, for lists (`tamatar 28, pyaaz 35, aaloo 22`).
+        let mut last_amount_end: Option<usize> = None;
         while i < scan.len() {
             let Some(mut n) = number_at(scan, i) else {
                 i += 1;
@@ -485,7 +487,13 @@ impl Extractor for AmountExtractor {
                 let multiplied_ok = !n.words && n.multiplied && n.scale >= 1e3 && !count_after;
                 let words_big = n.words && n.multiplied && n.value >= 1000.0 && !count_after;
                 let words_ok = n.words && n.multiplied && n.value >= 100.0 && !count_after;
-                let cue = money_cue_near(input, i, num_end);
+                // A list item after an amount: `<word> <number>` after a comma, on one line.
+                let listed = i >= 3
+                    && scan.kind(i - 1) == Some(TokKind::Word)
+                    && scan.is(i - 2, ",")
+                    && last_amount_end.is_some_and(|e| e + 1 == i - 2)
+                    && scan.toks[i].gap != Gap::Newline;
+                let cue = listed || money_cue_near(input, i, num_end);
                 // A year-like number is money only with a money word right beside it
                 // (`advance 2000 bhej diya`).
                 let cue_adjacent =
@@ -548,6 +556,7 @@ impl Extractor for AmountExtractor {
                 )
                 .with_value(value),
             );
+            last_amount_end = Some(end_tok);
             i = end_tok + 1;
         }
     }
