@@ -530,7 +530,7 @@ const MONEY_CUES: &[&str] = &[
     "matra", "matro", "fakt", "under", "below", "deducted", "gone", "kat", "kata", "kate", "kete",
     "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त", "paytm", "gpay", "phonepe",
     "upi", "neft", "imps", "rtgs", "dale", "daale", "daal", "डाल", "डाले", "ditte", "tiskunnaru",
-    "bharla", "भरलं", "भरले", "bhara", "bhare",
+    "bharla", "भरलं", "भरले", "bhara", "bhare", "లోపు", "లోపల",
 ];
 
 static MONEY_CUE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(MONEY_CUES));

@@ -209,8 +209,7 @@ fn people_count(w: &str) -> bool {
         "દિવસ",
         "ਦਿਨ",
         "rojulu",
-        "roju",
-        "naal",
+        "പേർ",
         "divas",
     ];
     STEMS.iter().any(|s| w.starts_with(s))
