@@ -323,7 +323,8 @@ pub(crate) const DIGIT_MULTIPLIERS: &[(&str, f64)] = &[
     ("lkh", 1e5), ("lkhs", 1e5), ("lakhs", 1e5),
     ("lpa", 1e5), ("लाख", 1e5), ("লাখ", 1e5), ("লক্ষ", 1e5), ("લાખ", 1e5), ("ਲੱਖ", 1e5),
     ("லட்சம்", 1e5), ("లక్షలు", 1e5), ("లక్షల", 1e5), ("లక్ష", 1e5), ("ಲಕ್ಷ", 1e5), ("ലക്ഷം", 1e5),
-    ("laksha", 1e5), ("latcham", 1e5), ("laksham", 1e5),
+    ("laksha", 1e5), ("latcham", 1e5), ("laksham", 1e5), ("ലക്ഷത്ത", 1e5), ("ആയിരത്ത", 1e3),
+    ("லட்சத்த", 1e5), ("ஆயிரத்த", 1e3),
     ("cr", 1e7), ("crore", 1e7), ("crores", 1e7), ("karod", 1e7), ("करोड़", 1e7), ("करोड", 1e7),
     ("कोटी", 1e7), ("কোটি", 1e7), ("કરોડ", 1e7), ("ਕਰੋੜ", 1e7), ("கோடி", 1e7), ("కోట్లు", 1e7),
     ("కోటి", 1e7), ("ಕೋಟಿ", 1e7), ("കോടി", 1e7), ("koti", 1e7),
@@ -530,6 +531,12 @@ const MONEY_CUES: &[&str] = &[
     "matra", "matro", "fakt", "under", "below", "deducted", "gone", "kat", "kata", "kate", "kete",
     "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त", "paytm", "gpay", "phonepe",
     "upi", "neft", "imps", "rtgs", "dale", "daale", "daal", "डाल", "डाले", "ditte", "tiskunnaru",
+    "lottery",
+    "won",
+    "jeeta",
+    "jeete",
+    "inaam",
+    "prize",
     "bharla", "भरलं", "भरले", "bhara", "bhare", "లోపు", "లోపల",
 ];
 

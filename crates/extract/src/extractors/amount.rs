@@ -323,6 +323,8 @@ fn excluded_after(input: &Input<'_>, end: usize) -> bool {
         && t.is_ascii()
         && t.len() > 3
         && t.ends_with('s')
+        // Romanized words end in a vowel and s (`wapas`, `paas`, `bas`); English plurals rarely.
+        && !(t.ends_with("as") || t.ends_with("is") || t.ends_with("us") || t.ends_with("os"))
         && !is_money_cue(t)
         && currency_after(t).is_none()
         && !matches!(
