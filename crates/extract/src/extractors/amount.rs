@@ -356,6 +356,15 @@ impl Extractor for AmountExtractor {
         let mut i = 0;
         // End token of the last amount, for lists (`tamatar 28, pyaaz 35, aaloo 22`).
         let mut last_amount_end: Option<usize> = None;
+        // Value and line of the last amount, for comparisons (`₹350 me hoga, pehle 300 tha`).
+        let mut last_amount: Option<(f64, usize)> = None;
+        let line_of = |k: usize| -> usize {
+            (1..=k.min(scan.len().saturating_sub(1)))
+                .rev()
+                .take(40)
+                .position(|j| scan.toks[j].gap == Gap::Newline)
+                .map_or(0, |p| k - p)
+        };
         while i < scan.len() {
             let Some(mut n) = number_at(scan, i) else {
                 i += 1;
@@ -494,7 +503,17 @@ impl Extractor for AmountExtractor {
                     && scan.is(i - 2, ",")
                     && last_amount_end.is_some_and(|e| e + 1 == i - 2)
                     && scan.toks[i].gap != Gap::Newline;
-                let cue = listed || money_cue_near(input, i, num_end);
+                // A number of the same size as an amount just before it on the line, compared
+                // with it (`₹350 me hoga, pehle 300 tha`, `14000 likha hai par baat 16000`).
+                let compared = !n.words
+                    && n.value >= 100.0
+                    && last_amount.is_some_and(|(v, start)| {
+                        line_of(i) == line_of(start)
+                            && i - start <= 30
+                            && n.value >= 0.5 * v
+                            && n.value <= 2.0 * v
+                    });
+                let cue = listed || compared || money_cue_near(input, i, num_end);
                 // A year-like number is money only with a money word right beside it
                 // (`advance 2000 bhej diya`).
                 let cue_adjacent =
@@ -558,6 +577,7 @@ impl Extractor for AmountExtractor {
                 .with_value(value),
             );
             last_amount_end = Some(end_tok);
+            last_amount = Some((n.value, start_tok));
             i = end_tok + 1;
         }
     }
