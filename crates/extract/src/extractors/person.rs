@@ -53,7 +53,7 @@ const STOP: &[&str] = &[
     "mr", "mrs", "ms", "dr", "shri", "sri", "smt", "team", "admin", "support", "sales", "accounts",
     "name", "naam", "mera", "meri", "main", "mai", "myself", "nahi", "nhi", "kya", "kuch", "bhi",
     "yes", "no", "haan", "ha", "na", "nope", "abhi", "jaldi", "sab", "all", "any", "one",
-    "gpay", "paytm", "phonepe", "upi", "chef", "munshi", "cont", "help", "prabhat", "ఏజెంట్",
+    "kalsi", "gpay", "paytm", "phonepe", "upi", "chef", "munshi", "cont", "help", "prabhat", "ఏజెంట్",
     "ડ્રાઈવર", "mumbai", "delhi", "chennai", "kolkata", "bengaluru", "bangalore", "hyderabad",
     "pune", "ahmedabad", "surat", "jaipur", "lucknow", "kanpur", "nagpur", "indore", "bhopal",
     "patna", "ranchi", "kochi", "cochin", "coimbatore", "madurai", "mysore", "mysuru", "mangalore",
@@ -87,6 +87,7 @@ const NATIVE_STOP: &[&str] = &[
     "कृपया", "धन्यवाद", "नमस्ते", "नमस्कार", "प्रणाम", "शुभ", "जय", "श्री", "ধন্যবাদ", "নমস্কার",
     "நன்றி", "வணக்கம்", "ధన్యవాదాలు", "నమస్కారం", "ಧನ್ಯವಾದ", "ನಮಸ್ಕಾರ", "നന്ദി", "നമസ്കാരം",
     "આભાર", "નમસ્તે", "ਧੰਨਵਾਦ", "ਸਤਿ", "ਸ੍ਰੀ", "ਜੀ",
+    "आया", "आयी", "क्या", "नहीं", "भी", "मॅडम",
 ];
 
 /// Words that stand before a phone number and are not names.
@@ -173,6 +174,23 @@ const BUSINESS: &[&str] = &[
     "yarn",
     "polymers",
     "energy",
+    "lab",
+    "print",
+    "prints",
+    "vatika",
+    "bhawan",
+    "bhavan",
+    "hall",
+    "lawn",
+    "lawns",
+    "garden",
+    "resort",
+    "mandap",
+    "mahal",
+    "palace",
+    "chavithi",
+    "post",
+    "ग्राम",
     "apts",
     "peth",
     "baoli",
@@ -338,6 +356,25 @@ const AFTER_HONORIFICS: &[&str] = &[
 static AFTER_HON_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(AFTER_HONORIFICS));
 
 const BEFORE_HONORIFICS: &[&str] = &[
+    "col",
+    "capt",
+    "maj",
+    "prof",
+    "adv",
+    "ડૉ",
+    "ডাঃ",
+    "ডা",
+    "ਡਾਕਟਰ",
+    "ਡਾ",
+    "डॉक्टर",
+    "डॉ",
+    "டாக்டர்",
+    "డాక్టర్",
+    "ಡಾಕ್ಟರ್",
+    "ഡോക്ടർ",
+    "ডাক্তার",
+    "ડૉક્ટર",
+    "ડો",
     "mr",
     "mrs",
     "ms",
@@ -661,7 +698,23 @@ impl Extractor for PersonExtractor {
                     "regards" | "regds" | "thanks" | "you" | "dhanyavad" | "dhanyawad"
                 );
                 let loose = signature || sign_off;
-                if let Some(end) = PersonExtractor::name_at(input, j, !loose, loose) {
+                let dash = matches!(prev, "-" | "–" | "—" | "~");
+                // A native pronoun (`હું`, `আমি`, `நான்`) may introduce a name the gazetteer
+                // lacks when a known surname or a comma closes it (`আমি শ্রেয়া বসু, …`).
+                let native_intro = !prev.is_ascii() && !dash;
+                let intro_name = if native_intro {
+                    PersonExtractor::name_at(input, j, false, true).filter(|&e| {
+                        (e > j + 1 && known_any(scan.tok(e - 1))) || (e == j + 1 && scan.is(e, ","))
+                    })
+                } else {
+                    None
+                };
+                let found = if dash && !signature {
+                    None
+                } else {
+                    PersonExtractor::name_at(input, j, !loose, loose).or(intro_name)
+                };
+                if let Some(end) = found {
                     // A signature ends its line.
                     let line_end = end >= n
                         || scan.toks[end].gap == Gap::Newline
@@ -674,9 +727,26 @@ impl Extractor for PersonExtractor {
                     }
                 }
             }
+            // `@Sai`, `@கார்த்தி`: a mention (an e-mail or UPI id is claimed first).
+            if scan.is(i, "@")
+                && (i == 0 || !scan.glued(i))
+                && scan.glued(i + 1)
+                && scan.kind(i + 1) == Some(TokKind::Word)
+                && !(scan.glued(i + 2) && matches!(scan.tok(i + 2), "_" | "." | "-"))
+            {
+                let w = scan.tok(i + 1);
+                if !STOP_SET.contains(w) && w.chars().count() >= 2 {
+                    push(i + 1, i + 2, out);
+                    i += 2;
+                    continue;
+                }
+            }
             // `Dr. Gupta`, `Mr Sharma`
             if BEFORE_HON_SET.contains(scan.tok(i))
-                && !matches!(scan.tok(i.wrapping_sub(1)), "jai" | "jay" | "om" | "जय")
+                && !matches!(
+                    scan.tok(i.wrapping_sub(1)),
+                    "jai" | "jay" | "om" | "जय" | "sat" | "ਸਤਿ"
+                )
             {
                 let j = if scan.is(i + 1, ".") { i + 2 } else { i + 1 };
                 if let Some(end) = PersonExtractor::name_at(input, j, false, false) {
@@ -728,12 +798,24 @@ impl Extractor for PersonExtractor {
             // `Sharma ji`, `Ramesh bhaiya`, a known name with a particle.
             if let Some(end) = PersonExtractor::name_at(input, i, true, false) {
                 let next = scan.tok(end);
-                let honorific = AFTER_HON_SET.contains(next);
+                // `Jai Shree Krishna`, `Hotel Shivam`: a deity or a business, not a person.
+                let blessed = i >= 2
+                    && matches!(scan.tok(i - 1), "shree" | "shri" | "sri" | "श्री")
+                    && matches!(scan.tok(i - 2), "jai" | "jay" | "जय");
+                let after_business = i >= 1 && BUSINESS_SET.contains(scan.tok(i - 1));
+                let honorific = AFTER_HON_SET.contains(next) && !blessed && !after_business;
                 let particle = PARTICLE_SET.contains(next)
                     && (PersonExtractor::capitalised(input, i) || !scan.tok(i).is_ascii());
                 let pin_after = scan.kind(end) == Some(TokKind::Num) && scan.tok(end).len() == 6;
                 let capital = PersonExtractor::capitalised(input, i)
                     && GIVEN.contains(scan.tok(i))
+                    && !blessed
+                    && !after_business
+                    && !(i > 0
+                        && matches!(
+                            scan.tok(i - 1),
+                            "hotel" | "shop" | "restaurant" | "hospital" | "clinic"
+                        ))
                     && i > 0
                     && !scan.line_start(i)
                     && !matches!(
