@@ -811,16 +811,23 @@ impl Extractor for PersonExtractor {
                     && GIVEN.contains(scan.tok(i))
                     && !blessed
                     && !after_business
-                    && !(i > 0
-                        && matches!(
-                            scan.tok(i - 1),
-                            "hotel" | "shop" | "restaurant" | "hospital" | "clinic"
-                        ))
                     && i > 0
                     && !scan.line_start(i)
                     && !matches!(
                         scan.tok(i - 1),
-                        "." | "!" | "?" | "jai" | "jay" | "shree" | "shri" | "sri" | "om"
+                        "." | "!"
+                            | "?"
+                            | "jai"
+                            | "jay"
+                            | "shree"
+                            | "shri"
+                            | "sri"
+                            | "om"
+                            | "hotel"
+                            | "shop"
+                            | "restaurant"
+                            | "hospital"
+                            | "clinic"
                     )
                     && !pin_after;
                 // `Rakesh, Transport Nagar`, `Anjali, anjali.m95@…`: a known given name set off by
