@@ -2,7 +2,7 @@
 //! after them (`5k`, `2.5 lakh`), and number-word phrases in every language we read (`dedh lakh`,
 //! `saade teen sau`, `पाँच सौ`, `ಐನೂರು`).
 
-use crate::lexicon::{digit_multiplier, number_word, NumWord};
+use crate::lexicon::{digit_multiplier, NumWord};
 use crate::scan::{Scan, TokKind};
 
 /// A number found at some token.
@@ -134,7 +134,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
     let mut scale = 1.0;
     let mut end = i;
     let mut j = i;
-    while let Some(w) = number_word(scan.tok(j)).filter(|_| scan.kind(j) == Some(TokKind::Word)) {
+    while let Some(w) = scan.num_word(j) {
         match w {
             NumWord::Unit(u) => {
                 // "twenty five" adds; "paanch chhe" (5-6) is not one number.
@@ -186,10 +186,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         // `twenty-one`, `five hundred and ten`
         let joiner = (scan.is(j, "-") && scan.glued(j) && scan.glued(j + 1))
             || (matches!(scan.tok(j), "and" | "aur" | "और") && !last_unit);
-        if joiner
-            && scan.kind(j + 1) == Some(TokKind::Word)
-            && number_word(scan.tok(j + 1)).is_some()
-        {
+        if joiner && scan.kind(j + 1) == Some(TokKind::Word) && scan.num_word(j + 1).is_some() {
             j += 1;
         }
         if adjust != 0.0 {
@@ -201,10 +198,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         return None;
     }
     // A phrase starts with a value, not with `hazaar` or `sau` alone, unless money follows.
-    let bare = matches!(
-        number_word(scan.tok(i)),
-        Some(NumWord::Mult(_) | NumWord::Hundred)
-    );
+    let bare = matches!(scan.num_word(i), Some(NumWord::Mult(_) | NumWord::Hundred));
     if bare && !bare_multiplier && crate::lexicon::currency_after(scan.tok(end)).is_none() {
         return None;
     }

@@ -40,6 +40,8 @@ pub(crate) struct Tok {
 pub(crate) struct Scan<'a> {
     pub norm: &'a NormalizedText,
     pub toks: Vec<Tok>,
+    /// The number word each word token is, looked up once (several extractors ask).
+    num_words: Vec<Option<crate::lexicon::NumWord>>,
     /// Byte offset of each normalised character, plus the total length.
     char_bytes: Vec<usize>,
 }
@@ -130,9 +132,18 @@ impl<'a> Scan<'a> {
             });
             gap = Gap::None;
         }
+        let text = norm.text();
+        let num_words = toks
+            .iter()
+            .map(|t| match t.kind {
+                TokKind::Word => crate::lexicon::number_word(&text[t.bstart..t.bend]),
+                _ => None,
+            })
+            .collect();
         Scan {
             norm,
             toks,
+            num_words,
             char_bytes,
         }
     }
@@ -148,6 +159,11 @@ impl<'a> Scan<'a> {
             Some(t) => &self.norm.text()[t.bstart..t.bend],
             None => "",
         }
+    }
+
+    /// The number word token `i` is, if it is a word and one.
+    pub fn num_word(&self, i: usize) -> Option<crate::lexicon::NumWord> {
+        self.num_words.get(i).copied().flatten()
     }
 
     pub fn kind(&self, i: usize) -> Option<TokKind> {

@@ -3,7 +3,7 @@
 //! times. Resolved to `HH:MM` when the clock time is unambiguous.
 
 use crate::lexicon::HashMap;
-use crate::lexicon::{build_map, lookup_prefixed, lookup_stem, number_word, NumWord};
+use crate::lexicon::{build_map, lookup_prefixed, lookup_stem, NumWord};
 use crate::scan::TokKind;
 use crate::{Candidate, Extractor, Input};
 use sandesh_types::EntityKind;
@@ -702,7 +702,7 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
         }
         k += 1;
     }
-    let adjust = match number_word(scan.tok(k)) {
+    let adjust = match scan.num_word(k) {
         Some(NumWord::Adjust(a)) if scan.kind(k) == Some(TokKind::Word) => {
             k += 1;
             Some(a)
@@ -740,7 +740,7 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
                 return None;
             }
         }
-        TokKind::Word => match number_word(scan.tok(k)) {
+        TokKind::Word => match scan.num_word(k) {
             Some(NumWord::Unit(u)) if (1.0..=12.0).contains(&u) && u.fract() == 0.0 => {
                 (u as u32, 0, k + 1)
             }
