@@ -531,6 +531,8 @@ const MONEY_CUES: &[&str] = &[
     "matra", "matro", "fakt", "under", "below", "deducted", "gone", "kat", "kata", "kate", "kete",
     "cut", "haaki", "कटे", "कट", "কেটেছে", "सिर्फ", "केवल", "फक्त", "paytm", "gpay", "phonepe",
     "upi", "neft", "imps", "rtgs", "dale", "daale", "daal", "डाल", "डाले", "ditte", "tiskunnaru",
+    "কম",
+    "कम",
     "lottery",
     "won",
     "jeeta",

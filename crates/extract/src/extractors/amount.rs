@@ -530,7 +530,11 @@ impl Extractor for AmountExtractor {
                     || words_big
                     || grouped_ok
                     || (words_ok && cue)
-                    || (!n.words && (cue || per_period) && !year_like && !too_long && !small);
+                    || (!n.words
+                        && (cue || per_period)
+                        && (!year_like || compared)
+                        && !too_long
+                        && !small);
                 if !ok {
                     i = num_end.max(i + 1);
                     continue;
