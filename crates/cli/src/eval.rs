@@ -20,6 +20,10 @@ pub struct Args {
     /// Also time each message on one thread (normalise + classify): median, p99, mean in µs.
     #[arg(long)]
     timing: bool,
+    /// List up to N messages whose entities differ from the gold ones (missed and extra, by
+    /// span and kind); with --json, all of them (at most 10,000) go into `entity_errors`.
+    #[arg(long, value_name = "N")]
+    entity_errors: Option<usize>,
 }
 
 /// Per-message latency on one thread, in microseconds.
@@ -85,8 +89,14 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         let mut skipped = unreadable;
         skipped.append(&mut report.skipped);
         report.skipped = skipped;
+        if args.entity_errors.is_none() {
+            report.entity_errors.clear();
+        }
         if !args.json {
             print_report(&mut out, &path.display().to_string(), &report, excluded)?;
+            if let Some(n) = args.entity_errors {
+                print_entity_errors(&mut out, &report, n)?;
+            }
             if let Some(t) = &timing {
                 writeln!(
                     out,
@@ -113,6 +123,33 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+fn print_entity_errors(out: &mut impl Write, r: &EvalReport, n: usize) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "entity differences ({} messages; first {}):",
+        r.entity_errors.len(),
+        n.min(r.entity_errors.len())
+    )?;
+    for m in r.entity_errors.iter().take(n) {
+        writeln!(out, "  {}: {}", m.id, m.text.replace('\n', " / "))?;
+        for e in &m.missed {
+            writeln!(
+                out,
+                "    missed {} \"{}\" [{}..{})",
+                e.kind, e.text, e.span.start, e.span.end
+            )?;
+        }
+        for e in &m.extra {
+            writeln!(
+                out,
+                "    extra  {} \"{}\" [{}..{})",
+                e.kind, e.text, e.span.start, e.span.end
+            )?;
+        }
+    }
+    writeln!(out)
 }
 
 fn print_report(

@@ -226,6 +226,27 @@ fn eval_reports_scores_and_skips_bad_lines_with_reasons() {
         text.contains("macro-F1") && text.contains("confusion") && text.contains("skipped 2 lines"),
         "{text}"
     );
+
+    // Line 1's gold lists no entity, so the UTR the engine finds is an extra one; the list
+    // appears only when asked for.
+    assert_eq!(r["entity_errors"].as_array().map_or(0, Vec::len), 0);
+    let o = bin()
+        .args(["eval", "--entity-errors", "5"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("extra  order_id \"412345678901\""), "{text}");
+    let o = bin()
+        .args(["eval", "--json", "--entity-errors", "5"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let errs = v["report"]["entity_errors"].as_array().unwrap();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0]["id"], "1");
+    assert_eq!(errs[0]["extra"][0]["type"], "order_id");
 }
 
 #[test]

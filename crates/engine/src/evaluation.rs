@@ -121,6 +121,27 @@ pub struct EvalReport {
     pub entities: BTreeMap<String, EntityScores>,
     /// Messages that could not be scored.
     pub skipped: Vec<Skipped>,
+    /// Messages whose entities differ from the gold ones by span or kind, in file order (at
+    /// most [`MAX_ENTITY_ERRORS`]).
+    #[serde(default)]
+    pub entity_errors: Vec<EntityMismatch>,
+}
+
+/// Most messages [`EvalReport::entity_errors`] keeps.
+pub const MAX_ENTITY_ERRORS: usize = 10_000;
+
+/// One message's entity differences: gold entities not found at their span, and predictions
+/// at no gold span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityMismatch {
+    /// The message id.
+    pub id: String,
+    /// The message text.
+    pub text: String,
+    /// Gold entities the engine missed (or found with another span or kind).
+    pub missed: Vec<sandesh_types::Entity>,
+    /// Entities the engine found that no gold entity has.
+    pub extra: Vec<sandesh_types::Entity>,
 }
 
 struct Scored {
@@ -164,6 +185,7 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
     let mut scored = Vec::with_capacity(messages.len());
     let mut keys = Vec::with_capacity(messages.len());
     let mut skipped = Vec::new();
+    let mut entity_errors = Vec::new();
     let mut entities: BTreeMap<String, EntityScores> = EntityKind::ALL
         .iter()
         .map(|k| (k.as_str().to_string(), EntityScores::default()))
@@ -179,6 +201,34 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
                 continue;
             }
         };
+        let missed: Vec<sandesh_types::Entity> = m
+            .entities
+            .iter()
+            .filter(|g| {
+                !a.entities
+                    .iter()
+                    .any(|p| p.kind == g.kind && p.span == g.span)
+            })
+            .cloned()
+            .collect();
+        let extra: Vec<sandesh_types::Entity> = a
+            .entities
+            .iter()
+            .filter(|p| {
+                !m.entities
+                    .iter()
+                    .any(|g| p.kind == g.kind && p.span == g.span)
+            })
+            .cloned()
+            .collect();
+        if (!missed.is_empty() || !extra.is_empty()) && entity_errors.len() < MAX_ENTITY_ERRORS {
+            entity_errors.push(EntityMismatch {
+                id: m.id.clone(),
+                text: m.text.clone(),
+                missed,
+                extra,
+            });
+        }
         let mut unmatched_values: Vec<(EntityKind, String)> =
             a.entities.iter().map(|p| (p.kind, value_key(p))).collect();
         for g in &m.entities {
@@ -261,6 +311,7 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         },
         entities,
         skipped,
+        entity_errors,
     }
 }
 
