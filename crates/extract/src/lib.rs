@@ -226,6 +226,17 @@ impl Candidate {
         }
     }
 
+    /// A candidate covering tokens `first..=last` of the scan.
+    pub(crate) fn tokens(
+        scan: &Scan<'_>,
+        kind: EntityKind,
+        first: usize,
+        last: usize,
+        priority: u8,
+    ) -> Self {
+        Candidate::new(kind, scan.toks[first].start, scan.toks[last].end, priority)
+    }
+
     pub(crate) fn with_value(mut self, value: EntityValue) -> Self {
         self.value = Some(value);
         self

@@ -161,6 +161,23 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// The end (exclusive) of a span whose next token is `end`, extended over a native-script
+    /// case ending written on it, directly or after a hyphen (`9ಕ್ಕೆ`, `8:30-க்கு`, `18,000-னு`).
+    pub fn suffix_end(&self, end: usize) -> usize {
+        let native_word = |k: usize| self.kind(k) == Some(TokKind::Word) && !self.tok(k).is_ascii();
+        if self.glued(end) && native_word(end) {
+            end + 1
+        } else if self.glued(end)
+            && self.is(end, "-")
+            && self.glued(end + 1)
+            && native_word(end + 1)
+        {
+            end + 2
+        } else {
+            end
+        }
+    }
+
     /// The number word token `i` is, if it is a word and one.
     pub fn num_word(&self, i: usize) -> Option<crate::lexicon::NumWord> {
         self.num_words.get(i).copied().flatten()

@@ -544,18 +544,10 @@ impl Extractor for AmountExtractor {
             let mut end_tok = after.map_or(num_end - 1, |a| a.0);
             // A case ending written on the amount stays in it (`₹15,000ன்னு`, `৮৯৯ টাকার`,
             // `18,000-னு`).
-            let native = |k: usize| scan.kind(k) == Some(TokKind::Word) && !scan.tok(k).is_ascii();
-            if scan.glued(end_tok + 1)
-                && native(end_tok + 1)
-                && scan.kind(end_tok) != Some(TokKind::Word)
-            {
-                end_tok += 1;
-            } else if scan.glued(end_tok + 1)
-                && scan.is(end_tok + 1, "-")
-                && scan.glued(end_tok + 2)
-                && native(end_tok + 2)
-            {
-                end_tok += 2;
+            // A rupee word takes no second word glued to it, only a hyphenated ending.
+            let ext = scan.suffix_end(end_tok + 1);
+            if !(ext == end_tok + 2 && scan.kind(end_tok) == Some(TokKind::Word)) {
+                end_tok = ext - 1;
             }
             let currency = currency.unwrap_or("INR");
             let value = match range {
@@ -568,10 +560,11 @@ impl Extractor for AmountExtractor {
                 None => EntityValue::money(n.value, currency),
             };
             out.push(
-                Candidate::new(
+                Candidate::tokens(
+                    scan,
                     EntityKind::Amount,
-                    scan.toks[start_tok].start,
-                    scan.toks[end_tok].end,
+                    start_tok,
+                    end_tok,
                     if strong_currency {
                         super::priority::AMOUNT_CURRENCY
                     } else {

@@ -296,7 +296,6 @@ const ORDINAL_LEAD: &[&str] = &[
 static REL_MAP: LazyLock<HashMap<String, Rel>> = LazyLock::new(|| build_map(RELATIVE));
 static WEEKDAY_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| build_map(WEEKDAYS));
 static MONTH_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| build_map(MONTHS));
-static TARIKH_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(TARIKH));
 
 fn relative(w: &str) -> Option<Rel> {
     // Only the agglutinating scripts take a suffix (`ನಾಳೆಗೆ`, `நாளைக்கு`); `कल` ≠ `कलर`.
@@ -412,70 +411,38 @@ impl Extractor for DateExtractor {
             let t = scan.tok(i);
             match scan.kind(i) {
                 Some(TokKind::Word) => {
-                    // "day after tomorrow"
-                    if (t == "પરમ" || t == "param" || t == "parama")
+                    // Relative days, one word or a fixed phrase: `kal`, `day after tomorrow`,
+                    // `પરમ દિવસે`, and Telugu `ఈ రోజు` / `ee roju` (one word written as two).
+                    let phrase = if matches!(t, "પરમ" | "param" | "parama")
                         && matches!(scan.tok(i + 1), "દિવસે" | "divase" | "divse")
                     {
-                        let (resolved, candidates) = resolve_relative(input, Rel(2, true), i);
-                        out.push(
-                            Candidate::new(
-                                EntityKind::Date,
-                                scan.toks[i].start,
-                                scan.toks[i + 1].end,
-                                super::priority::DATE_WORD,
-                            )
-                            .with_resolution(resolved, candidates),
-                        );
-                        i += 2;
-                        continue;
-                    }
-                    if t == "day" && scan.is(i + 1, "after") && scan.is(i + 2, "tomorrow") {
-                        let (resolved, _) = resolve_relative(input, Rel(2, false), i);
-                        out.push(
-                            Candidate::new(
-                                EntityKind::Date,
-                                scan.toks[i].start,
-                                scan.toks[i + 2].end,
-                                super::priority::DATE_WORD,
-                            )
-                            .with_resolution(resolved, Vec::new()),
-                        );
-                        i += 3;
-                        continue;
-                    }
-                    // Kannada `innu bandilla` is "not yet", Malayalam `innu` is today.
-                    let not_yet = t == "innu" && scan.tok(i + 1).ends_with("illa");
-                    if let Some(rel) = relative(t)
-                        .filter(|_| !not_yet)
-                        .filter(|_| !(scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word)))
+                        Some((Rel(2, true), i + 1))
+                    } else if t == "day" && scan.is(i + 1, "after") && scan.is(i + 2, "tomorrow") {
+                        Some((Rel(2, false), i + 2))
+                    } else if matches!(t, "ee" | "ఈ") && matches!(scan.tok(i + 1), "roju" | "రోజు")
                     {
-                        // Telugu `ఈ రోజు` / `ee roju` is one word written as two.
+                        Some((Rel(0, false), i + 1))
+                    } else {
+                        // Kannada `innu bandilla` is "not yet", Malayalam `innu` is today.
+                        let not_yet = t == "innu" && scan.tok(i + 1).ends_with("illa");
+                        relative(t)
+                            .filter(|_| !not_yet)
+                            .filter(|_| !(scan.glued(i) && scan.kind(i - 1) == Some(TokKind::Word)))
+                            .map(|rel| (rel, i))
+                    };
+                    if let Some((rel, last)) = phrase {
                         let (resolved, candidates) = resolve_relative(input, rel, i);
                         out.push(
-                            Candidate::new(
+                            Candidate::tokens(
+                                scan,
                                 EntityKind::Date,
-                                scan.toks[i].start,
-                                scan.toks[i].end,
+                                i,
+                                last,
                                 super::priority::DATE_WORD,
                             )
                             .with_resolution(resolved, candidates),
                         );
-                        i += 1;
-                        continue;
-                    }
-                    if (t == "ee" || t == "ఈ") && matches!(scan.tok(i + 1), "roju" | "రోజు")
-                    {
-                        let (resolved, c) = resolve_relative(input, Rel(0, false), i);
-                        out.push(
-                            Candidate::new(
-                                EntityKind::Date,
-                                scan.toks[i].start,
-                                scan.toks[i + 1].end,
-                                super::priority::DATE_WORD,
-                            )
-                            .with_resolution(resolved, c),
-                        );
-                        i += 2;
+                        i = last + 1;
                         continue;
                     }
                     let wd = if t.chars().next().is_some_and(|c| !c.is_ascii()) {
@@ -506,10 +473,11 @@ impl Extractor for DateExtractor {
                             today.add_days(delta).map(|d| d.to_string())
                         });
                         out.push(
-                            Candidate::new(
+                            Candidate::tokens(
+                                scan,
                                 EntityKind::Date,
-                                scan.toks[start].start,
-                                scan.toks[i].end,
+                                start,
+                                i,
                                 super::priority::DATE_WORD,
                             )
                             .with_resolution(resolved.flatten(), Vec::new()),
@@ -536,10 +504,11 @@ impl Extractor for DateExtractor {
                             if Date::new(year.unwrap_or(2024), m, d).is_some() {
                                 let resolved = resolve_day_month(i, input, d, m, year);
                                 out.push(
-                                    Candidate::new(
+                                    Candidate::tokens(
+                                        scan,
                                         EntityKind::Date,
-                                        scan.toks[i].start,
-                                        scan.toks[end - 1].end,
+                                        i,
+                                        end - 1,
                                         super::priority::DATE_NUMERIC,
                                     )
                                     .with_resolution(resolved, Vec::new()),
@@ -554,10 +523,11 @@ impl Extractor for DateExtractor {
                     if let Some(found) = numeric_date(input, i) {
                         let (end, resolved) = found;
                         out.push(
-                            Candidate::new(
+                            Candidate::tokens(
+                                scan,
                                 EntityKind::Date,
-                                scan.toks[i].start,
-                                scan.toks[end - 1].end,
+                                i,
+                                end - 1,
                                 super::priority::DATE_NUMERIC,
                             )
                             .with_resolution(resolved, Vec::new()),
@@ -638,31 +608,13 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
         return Some((last, resolve_day_month(i, input, d, m, year)));
     }
     // `15 tarikh`, `20 ನೇ ತಾರೀಖು`
-    let end = if ORDINAL_MARKS.contains(&scan.tok(end))
-        && (TARIKH_SET.contains(scan.tok(end + 1)) || lookup_prefixed_set(scan.tok(end + 1)))
-    {
+    let end = if ORDINAL_MARKS.contains(&scan.tok(end)) && tarikh_word(scan.tok(end + 1)) {
         end + 1
     } else {
         end
     };
-    if TARIKH_SET.contains(scan.tok(end))
-        || (scan.kind(end) == Some(TokKind::Word) && lookup_prefixed_set(scan.tok(end)))
-    {
-        let resolved = input.reference.and_then(|today| {
-            let this = Date::new(today.year(), today.month(), d);
-            match (this, input.tense_near(i)) {
-                (Some(x), Tense::Past) => Some(x),
-                (Some(x), _) if x >= today => Some(x),
-                _ => {
-                    let (y, m) = if today.month() == 12 {
-                        (today.year() + 1, 1)
-                    } else {
-                        (today.year(), today.month() + 1)
-                    };
-                    Date::new(y, m, d)
-                }
-            }
-        });
+    if tarikh_word(scan.tok(end)) {
+        let resolved = day_of_month(input, d, i);
         return Some((end + 1, resolved.map(|d| d.to_string())));
     }
     // `on 15th`, `15th tak`
@@ -675,26 +627,40 @@ fn numeric_date(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>)> 
                     .iter()
                     .any(|w| (1..=3).any(|b| i >= b && scan.tok(i - b) == *w)))
     {
-        let resolved = input.reference.and_then(|today| {
-            let this = Date::new(today.year(), today.month(), d)?;
-            if this >= today || input.tense_near(i) == Tense::Past {
-                Some(this)
-            } else {
-                let (y, m) = if today.month() == 12 {
-                    (today.year() + 1, 1)
-                } else {
-                    (today.year(), today.month() + 1)
-                };
-                Date::new(y, m, d)
-            }
-        });
+        // Unresolved when this month has no such day (`31st` in November).
+        let resolved = input
+            .reference
+            .filter(|today| Date::new(today.year(), today.month(), d).is_some())
+            .and_then(|_| day_of_month(input, d, i));
         return Some((end, resolved.map(|d| d.to_string())));
     }
     None
 }
 
-fn lookup_prefixed_set(w: &str) -> bool {
-    !w.is_ascii() && lookup_stem(&TARIKH_MAP, w, 3, 4).is_some()
+/// Day `d` of this month when it is still to come or the clause speaks of the past, else of next
+/// month (also when this month has no such day).
+fn day_of_month(input: &Input<'_>, d: u32, i: usize) -> Option<Date> {
+    let today = input.reference?;
+    match (
+        Date::new(today.year(), today.month(), d),
+        input.tense_near(i),
+    ) {
+        (Some(x), Tense::Past) => Some(x),
+        (Some(x), _) if x >= today => Some(x),
+        _ => {
+            let (y, m) = if today.month() == 12 {
+                (today.year() + 1, 1)
+            } else {
+                (today.year(), today.month() + 1)
+            };
+            Date::new(y, m, d)
+        }
+    }
+}
+
+/// The word for "date" (`tarikh`, `तारीख`), or a native one with a case ending (`तारखेची`).
+fn tarikh_word(w: &str) -> bool {
+    TARIKH_MAP.contains_key(w) || (!w.is_ascii() && lookup_stem(&TARIKH_MAP, w, 3, 4).is_some())
 }
 
 static TARIKH_MAP: LazyLock<HashMap<String, ()>> =

@@ -224,10 +224,11 @@ impl Extractor for OrderIdExtractor {
                 // The keyword glued to its number is one ID (`INV-1182`, `ORD58820193`).
                 if let Some(r) = run_at(input, i).filter(|r| r.digits >= 3 && r.last > i) {
                     if !looks_like_other(input, &r) && !glued_alnum(input, r.last + 1) {
-                        out.push(Candidate::new(
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::OrderId,
-                            scan.toks[i].start,
-                            scan.toks[r.last].end,
+                            i,
+                            r.last,
                             super::priority::ORDER_ID_KEYWORD,
                         ));
                         taken_until = r.last + 1;
@@ -281,10 +282,11 @@ impl Extractor for OrderIdExtractor {
                                     last += 1;
                                 }
                             }
-                            out.push(Candidate::new(
+                            out.push(Candidate::tokens(
+                                scan,
                                 EntityKind::OrderId,
-                                scan.toks[start_tok].start,
-                                scan.toks[last].end,
+                                start_tok,
+                                last,
                                 super::priority::ORDER_ID_KEYWORD,
                             ));
                             taken_until = last + 1;
@@ -302,10 +304,11 @@ impl Extractor for OrderIdExtractor {
                                     break;
                                 }
                                 let s2 = if hash { j + 1 } else { at };
-                                out.push(Candidate::new(
+                                out.push(Candidate::tokens(
+                                    scan,
                                     EntityKind::OrderId,
-                                    scan.toks[s2].start,
-                                    scan.toks[r2.last].end,
+                                    s2,
+                                    r2.last,
                                     super::priority::ORDER_ID_KEYWORD,
                                 ));
                                 taken_until = r2.last + 1;
@@ -320,10 +323,11 @@ impl Extractor for OrderIdExtractor {
             if t == "#" && scan.glued(i + 1) {
                 if let Some(r) = run_at(input, i + 1) {
                     if r.digits >= 3 && !looks_like_other(input, &r) {
-                        out.push(Candidate::new(
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::OrderId,
-                            scan.toks[i].start,
-                            scan.toks[r.last].end,
+                            i,
+                            r.last,
                             super::priority::ORDER_ID_SHAPE,
                         ));
                         taken_until = r.last + 1;
@@ -365,10 +369,11 @@ impl Extractor for OrderIdExtractor {
                         && !glued_alnum(input, r.last + 1)
                         && !looks_like_other(input, &r)
                     {
-                        out.push(Candidate::new(
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::OrderId,
-                            scan.toks[r.first].start,
-                            scan.toks[r.last].end,
+                            r.first,
+                            r.last,
                             super::priority::ORDER_ID_SHAPE,
                         ));
                         taken_until = r.last + 1;

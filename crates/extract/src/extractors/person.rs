@@ -655,10 +655,11 @@ impl Extractor for PersonExtractor {
         let scan = &input.scan;
         let n = scan.len();
         let push = |s: usize, e: usize, out: &mut Vec<Candidate>| {
-            out.push(Candidate::new(
+            out.push(Candidate::tokens(
+                scan,
                 EntityKind::Person,
-                scan.toks[s].start,
-                scan.toks[e - 1].end,
+                s,
+                e - 1,
                 super::priority::PERSON,
             ));
         };

@@ -119,10 +119,11 @@ impl Extractor for PhoneExtractor {
                 first
             };
             out.push(
-                Candidate::new(
+                Candidate::tokens(
+                    scan,
                     EntityKind::Phone,
-                    scan.toks[start_tok].start,
-                    scan.toks[last].end,
+                    start_tok,
+                    last,
                     super::priority::PHONE,
                 )
                 .with_value(EntityValue::Text(format!("+91{nsn}"))),

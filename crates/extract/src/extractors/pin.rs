@@ -216,13 +216,8 @@ impl Extractor for PinExtractor {
                 super::priority::PIN_ADDRESS
             };
             out.push(
-                Candidate::new(
-                    EntityKind::Pin,
-                    scan.toks[i].start,
-                    scan.toks[end_tok].end,
-                    priority,
-                )
-                .with_value(EntityValue::Text(digits)),
+                Candidate::tokens(scan, EntityKind::Pin, i, end_tok, priority)
+                    .with_value(EntityValue::Text(digits)),
             );
         }
     }

@@ -62,16 +62,11 @@ impl Extractor for QuantityExtractor {
                 continue;
             }
             out.push(
-                Candidate::new(
-                    EntityKind::Quantity,
-                    scan.toks[i].start,
-                    scan.toks[u].end,
-                    super::priority::QUANTITY,
-                )
-                .with_value(EntityValue::Quantity {
-                    quantity: value,
-                    unit: unit.to_string(),
-                }),
+                Candidate::tokens(scan, EntityKind::Quantity, i, u, super::priority::QUANTITY)
+                    .with_value(EntityValue::Quantity {
+                        quantity: value,
+                        unit: unit.to_string(),
+                    }),
             );
             i = u + 1;
         }

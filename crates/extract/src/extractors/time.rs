@@ -473,10 +473,11 @@ impl Extractor for TimeExtractor {
                         && scan.glued(start - 2)
                         && scan.kind(start - 3) == Some(TokKind::Num))
                 {
-                    out.push(Candidate::new(
+                    out.push(Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[start - 2].start,
-                        scan.toks[start - 2].end,
+                        start - 2,
+                        start - 2,
                         super::priority::TIME_CLOCK,
                     ));
                 }
@@ -486,19 +487,21 @@ impl Extractor for TimeExtractor {
                         && bare_hour(scan, start - back)
                         && instead_at(scan, start - back + 1) == Some(start)
                     {
-                        out.push(Candidate::new(
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::Time,
-                            scan.toks[start - back].start,
-                            scan.toks[start - back].end,
+                            start - back,
+                            start - back,
                             super::priority::TIME_CLOCK,
                         ));
                     }
                 }
                 out.push(
-                    Candidate::new(
+                    Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[start].start,
-                        scan.toks[end - 1].end,
+                        start,
+                        end - 1,
                         super::priority::TIME_CLOCK,
                     )
                     .with_resolution(resolved, Vec::new()),
@@ -507,10 +510,11 @@ impl Extractor for TimeExtractor {
                 // The time that replaces it: `shaam 6 ke bajaye 8`.
                 if let Some(k) = instead_at(scan, i) {
                     if clock_at(input, k).is_none() && bare_hour(scan, k) {
-                        out.push(Candidate::new(
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::Time,
-                            scan.toks[k].start,
-                            scan.toks[k].end,
+                            k,
+                            k,
                             super::priority::TIME_CLOCK,
                         ));
                         i = k + 1;
@@ -521,27 +525,22 @@ impl Extractor for TimeExtractor {
                 if RANGE_JOINERS.contains(&scan.tok(i)) {
                     if let Some((end2, resolved2, start2)) = clock_at(input, i + 1) {
                         out.push(
-                            Candidate::new(
+                            Candidate::tokens(
+                                scan,
                                 EntityKind::Time,
-                                scan.toks[start2].start,
-                                scan.toks[end2 - 1].end,
+                                start2,
+                                end2 - 1,
                                 super::priority::TIME_CLOCK,
                             )
                             .with_resolution(resolved2, Vec::new()),
                         );
                         i = end2;
-                    } else if scan.kind(i + 1) == Some(TokKind::Num)
-                        && scan
-                            .tok(i + 1)
-                            .parse::<u32>()
-                            .is_ok_and(|h| (1..=24).contains(&h))
-                        && !matches!(scan.tok(i + 2), ":" | "/" | "-" | ".")
-                        && crate::lexicon::unit_word(scan.tok(i + 2)).is_none()
-                    {
-                        out.push(Candidate::new(
+                    } else if bare_hour(scan, i + 1) {
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::Time,
-                            scan.toks[i + 1].start,
-                            scan.toks[i + 1].end,
+                            i + 1,
+                            i + 1,
                             super::priority::TIME_CLOCK,
                         ));
                         i += 2;
@@ -567,10 +566,11 @@ impl Extractor for TimeExtractor {
                         && *context.get_or_insert_with(|| time_context(scan))
                     {
                         for t in [i, k] {
-                            out.push(Candidate::new(
+                            out.push(Candidate::tokens(
+                                scan,
                                 EntityKind::Time,
-                                scan.toks[t].start,
-                                scan.toks[t].end,
+                                t,
+                                t,
                                 super::priority::TIME_CLOCK,
                             ));
                         }
@@ -592,15 +592,16 @@ impl Extractor for TimeExtractor {
                 let at_before = i > 0 && AT_BEFORE.contains(&scan.tok(i - 1));
                 let at_after = AT_AFTER.contains(&scan.tok(i + 1)) && !scan.glued(i + 1);
                 // `11-ന്`: a case ending after a hyphen.
-                let suffixed = native_suffix_end(scan, i + 1) > i + 1;
+                let suffixed = scan.suffix_end(i + 1) > i + 1;
                 if (at_before || at_after || suffixed)
                     && *context.get_or_insert_with(|| time_context(scan))
                 {
-                    let end = native_suffix_end(scan, i + 1);
-                    out.push(Candidate::new(
+                    let end = scan.suffix_end(i + 1);
+                    out.push(Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[i].start,
-                        scan.toks[end - 1].end,
+                        i,
+                        end - 1,
                         super::priority::TIME_CLOCK,
                     ));
                     i = end;
@@ -609,20 +610,22 @@ impl Extractor for TimeExtractor {
             }
             if scan.kind(i) == Some(TokKind::Word) {
                 if (t == "lunch" || t == "dinner" || t == "breakfast") && scan.is(i + 1, "time") {
-                    out.push(Candidate::new(
+                    out.push(Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[i].start,
-                        scan.toks[i + 1].end,
+                        i,
+                        i + 1,
                         super::priority::TIME_PART,
                     ));
                     i += 2;
                     continue;
                 }
                 if matches!(t, "lunchtime") {
-                    out.push(Candidate::new(
+                    out.push(Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[i].start,
-                        scan.toks[i].end,
+                        i,
+                        i,
                         super::priority::TIME_PART,
                     ));
                     i += 1;
@@ -647,11 +650,12 @@ impl Extractor for TimeExtractor {
                         } else {
                             i
                         };
-                        let end = native_suffix_end(scan, i + 1);
-                        out.push(Candidate::new(
+                        let end = scan.suffix_end(i + 1);
+                        out.push(Candidate::tokens(
+                            scan,
                             EntityKind::Time,
-                            scan.toks[start].start,
-                            scan.toks[end - 1].end,
+                            start,
+                            end - 1,
                             super::priority::TIME_PART,
                         ));
                         i = end;
@@ -677,10 +681,11 @@ impl Extractor for TimeExtractor {
                             "after" | "before" | "till" | "by" | "at" | "during"
                         )))
                 {
-                    out.push(Candidate::new(
+                    out.push(Candidate::tokens(
+                        scan,
                         EntityKind::Time,
-                        scan.toks[i].start,
-                        scan.toks[i].end,
+                        i,
+                        i,
                         super::priority::TIME_PART,
                     ));
                 }
@@ -856,19 +861,6 @@ fn clock_at(input: &Input<'_>, i: usize) -> Option<(usize, Option<String>, usize
     finish(input, i, end, h, m, meridiem, part_before, has_clock_word)
 }
 
-/// The end of a time at token `end`, extended over a native-script suffix glued to it, directly
-/// or after a hyphen.
-fn native_suffix_end(scan: &crate::scan::Scan<'_>, end: usize) -> usize {
-    let native_word = |k: usize| scan.kind(k) == Some(TokKind::Word) && !scan.tok(k).is_ascii();
-    if scan.glued(end) && native_word(end) {
-        end + 1
-    } else if scan.glued(end) && scan.is(end, "-") && scan.glued(end + 1) && native_word(end + 1) {
-        end + 2
-    } else {
-        end
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn finish(
     input: &Input<'_>,
@@ -882,7 +874,7 @@ fn finish(
 ) -> Option<(usize, Option<String>, usize)> {
     let scan = &input.scan;
     // A case ending written on the time stays in it (`9ಕ್ಕೆ`, `8:30-க்கு`).
-    end = native_suffix_end(scan, end);
+    end = scan.suffix_end(end);
     // A part of the day right after (`6 baje shaam`, `6 in the evening`).
     if part_before.is_none() {
         if let Some(p) = part(scan.tok(end)).filter(|_| scan.kind(end) == Some(TokKind::Word)) {
