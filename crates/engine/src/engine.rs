@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use rayon::prelude::*;
 use sandesh_extract::{Date, Extractors};
 use sandesh_model::{Manifest, ModelDir};
-use sandesh_text::{normalize, words};
+use sandesh_text::{finish_normalize, normalize_light, words};
 use sandesh_types::{Analysis, Intent, IntentScore};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -216,7 +216,10 @@ impl Engine {
             }
             .into());
         }
-        let normalized = normalize(text);
+        // The light normalisation feeds extraction; finishing it gives the classifier's text,
+        // so the shared stages run once.
+        let light = normalize_light(text);
+        let normalized = finish_normalize(light.clone());
         if normalized.is_empty() {
             return Err(sandesh_types::Error::EmptyText.into());
         }
@@ -240,7 +243,7 @@ impl Engine {
             confidence: intents[0].score,
             intents,
             lang,
-            entities: self.extractors.extract(text, reference),
+            entities: self.extractors.extract_normalized(&light, text, reference),
             route: None,
         })
     }

@@ -196,7 +196,7 @@ pub(crate) const HUNDRED_SUFFIXES: &[&str] = &["शे", "শো", "শ", "સ�
 pub(crate) fn build_map<V: Copy>(pairs: &[(&str, V)]) -> HashMap<String, V> {
     pairs
         .iter()
-        .map(|(k, v)| (crate::pipeline().run(k).text().to_string(), *v))
+        .map(|(k, v)| (sandesh_text::normalize_light(k).text().to_string(), *v))
         .collect()
 }
 
@@ -204,7 +204,7 @@ pub(crate) fn build_map<V: Copy>(pairs: &[(&str, V)]) -> HashMap<String, V> {
 pub(crate) fn build_set(words: &[&str]) -> HashSet<String> {
     words
         .iter()
-        .map(|k| crate::pipeline().run(k).text().to_string())
+        .map(|k| sandesh_text::normalize_light(k).text().to_string())
         .collect()
 }
 
@@ -231,15 +231,19 @@ static NUMBER_MAP: LazyLock<HashMap<String, NumWord>> = LazyLock::new(|| {
             v if v == 1e3 || v == 1e5 || v == 1e6 || v == 1e7 || v == 1e9 => Mult(v),
             v => Unit(v),
         };
-        map.entry(crate::pipeline().run(word.trim()).text().to_string())
-            .or_insert(w);
+        map.entry(
+            sandesh_text::normalize_light(word.trim())
+                .text()
+                .to_string(),
+        )
+        .or_insert(w);
     }
     map
 });
 static HUNDRED_SUFFIX_SET: LazyLock<Vec<String>> = LazyLock::new(|| {
     HUNDRED_SUFFIXES
         .iter()
-        .map(|k| crate::pipeline().run(k).text().to_string())
+        .map(|k| sandesh_text::normalize_light(k).text().to_string())
         .collect()
 });
 

@@ -31,8 +31,7 @@ pub use extractors::*;
 pub use numbers::{find_numbers, parse_number, NumberMatch};
 pub use sandesh_types::{Entity, EntityKind, EntityValue, Span};
 
-use sandesh_text::normalizers::{IndicDigits, LowercaseLatin, Nfc, StripInvisible};
-use sandesh_text::{NormalizedText, Pipeline};
+use sandesh_text::{normalize_light, NormalizedText};
 use scan::Scan;
 use std::cell::OnceCell;
 use std::sync::LazyLock;
@@ -58,20 +57,6 @@ impl Unit {
     pub fn as_str(&self) -> &'static str {
         self.0
     }
-}
-
-/// The normalisation extraction reads: like the engine's, but keeping repeats and whitespace,
-/// which carry meaning in IDs, e-mails and line-based signatures.
-pub(crate) fn pipeline() -> &'static Pipeline {
-    static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| {
-        Pipeline::new(vec![
-            Box::new(StripInvisible),
-            Box::new(Nfc),
-            Box::new(LowercaseLatin),
-            Box::new(IndicDigits),
-        ])
-    });
-    &PIPELINE
 }
 
 /// Whether the message speaks of the past or the future (decides "kal").
@@ -304,8 +289,18 @@ impl Extractors {
     /// Entities of `text`, sorted by position, never overlapping. `reference` is the day that
     /// relative dates resolve against (none: no resolution).
     pub fn extract(&self, text: &str, reference: Option<Date>) -> Vec<Entity> {
-        let norm = pipeline().run(text);
-        let input = Input::new(&norm, text, reference);
+        self.extract_normalized(&normalize_light(text), text, reference)
+    }
+
+    /// As [`Extractors::extract`], for a caller that already holds `normalize_light(text)`
+    /// (the engine, which finishes the same text for classification).
+    pub fn extract_normalized(
+        &self,
+        norm: &NormalizedText,
+        text: &str,
+        reference: Option<Date>,
+    ) -> Vec<Entity> {
+        let input = Input::new(norm, text, reference);
         let mut candidates = Vec::new();
         for e in &self.list {
             e.extract(&input, &mut candidates);
@@ -313,7 +308,7 @@ impl Extractors {
         settle(&mut candidates, norm.len());
         let mut out = Vec::with_capacity(candidates.len());
         for c in candidates {
-            if let Some(e) = finish(c, &norm, &input.original) {
+            if let Some(e) = finish(c, norm, &input.original) {
                 out.push(e);
             }
         }

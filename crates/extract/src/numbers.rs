@@ -221,10 +221,9 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sandesh_text::Pipeline;
 
     fn num(text: &str) -> Option<(f64, usize)> {
-        let norm = crate::pipeline().run(text);
+        let norm = sandesh_text::normalize_light(text);
         let scan = Scan::new(&norm);
         number_at(&scan, 0).map(|n| (n.value, n.end))
     }
@@ -263,7 +262,6 @@ mod tests {
         assert_eq!(num("ਪੰਜ ਸੌ"), Some((500.0, 2)));
         assert_eq!(num("બે હજાર"), Some((2000.0, 2)));
         assert_eq!(num("hello"), None);
-        let _ = Pipeline::default();
     }
 }
 
@@ -279,7 +277,7 @@ pub struct NumberMatch {
 /// Every number of `text`, as digits (`1,50,000`, `2.5 lakh`, `५००`) or words (`dedh lakh`,
 /// `पाँच सौ`, `ಐನೂರು`), left to right, never overlapping.
 pub fn find_numbers(text: &str) -> Vec<NumberMatch> {
-    let norm = crate::pipeline().run(text);
+    let norm = sandesh_text::normalize_light(text);
     let scan = Scan::new(&norm);
     let mut out = Vec::new();
     let mut i = 0;
@@ -304,7 +302,7 @@ pub fn find_numbers(text: &str) -> Vec<NumberMatch> {
 
 /// The value of a text that is one number and nothing else (`dhai lakh`, `1,50,000`).
 pub fn parse_number(text: &str) -> Option<f64> {
-    let norm = crate::pipeline().run(text);
+    let norm = sandesh_text::normalize_light(text);
     let scan = Scan::new(&norm);
     let n = match scan.kind(0)? {
         TokKind::Word => words_at(&scan, 0, true)?,

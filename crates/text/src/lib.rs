@@ -29,7 +29,7 @@ mod words;
 pub use hashing::{bucket_of, char_ngram_hashes, fnv1a};
 pub use langid::{LangId, LangIdConfig, LangIdError, LangIdTrainer, MODEL_CLASSES};
 pub use normalized::NormalizedText;
-pub use normalizers::{normalize, Normalizer, Pipeline};
+pub use normalizers::{finish_normalize, normalize, normalize_light, Normalizer, Pipeline};
 pub use sandesh_types::{Lang, Span};
 pub use scripts::{script_of, script_runs, Script, ScriptCounts, ScriptRun};
 pub use words::{has_digit, has_letter, words, Token};

@@ -21,7 +21,7 @@ fn load(text: &str) -> HashSet<String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| crate::pipeline().run(l).text().to_string())
+        .map(|l| sandesh_text::normalize_light(l).text().to_string())
         .collect()
 }
 
@@ -434,7 +434,7 @@ fn cues(list: &[&[&str]]) -> Vec<Vec<String>> {
     list.iter()
         .map(|c| {
             c.iter()
-                .map(|w| crate::pipeline().run(w).text().to_string())
+                .map(|w| sandesh_text::normalize_light(w).text().to_string())
                 .collect()
         })
         .collect()
