@@ -134,19 +134,14 @@ fn print_entity_errors(out: &mut impl Write, r: &EvalReport, n: usize) -> std::i
     )?;
     for m in r.entity_errors.iter().take(n) {
         writeln!(out, "  {}: {}", m.id, m.text.replace('\n', " / "))?;
-        for e in &m.missed {
-            writeln!(
-                out,
-                "    missed {} \"{}\" [{}..{})",
-                e.kind, e.text, e.span.start, e.span.end
-            )?;
-        }
-        for e in &m.extra {
-            writeln!(
-                out,
-                "    extra  {} \"{}\" [{}..{})",
-                e.kind, e.text, e.span.start, e.span.end
-            )?;
+        for (what, list) in [("missed", &m.missed), ("extra ", &m.extra)] {
+            for e in list {
+                writeln!(
+                    out,
+                    "    {what} {} \"{}\" [{}..{})",
+                    e.kind, e.text, e.span.start, e.span.end
+                )?;
+            }
         }
     }
     writeln!(out)
