@@ -3,7 +3,7 @@
 //! `saade teen sau`, `पाँच सौ`, `ಐನೂರು`).
 
 use crate::lexicon::{digit_multiplier, NumWord};
-use crate::scan::{Scan, TokKind};
+use crate::scan::{Gap, Scan, TokKind};
 
 /// A number found at some token.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,11 +68,52 @@ pub(crate) fn parse_digits(s: &str) -> Option<(f64, usize, bool)> {
 
 /// The number that starts at token `i`, if one does.
 pub(crate) fn number_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
+    plain_number_at(scan, i).map(|n| restated(scan, n))
+}
+
+/// A number restated in brackets is one number: `45 (forty five)`, `pachees (25)`.
+fn restated(scan: &Scan<'_>, mut n: Number) -> Number {
+    if scan.is(n.end, "(") && scan.toks[n.end].gap != Gap::Newline {
+        if let Some(again) = plain_number_at(scan, n.end + 1) {
+            if again.value == n.value && again.words != n.words && scan.is(again.end, ")") {
+                n.end = again.end + 1;
+                n.words |= again.words;
+            }
+        }
+    }
+    n
+}
+
+fn plain_number_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
     match scan.kind(i)? {
         TokKind::Num => digits_at(scan, i),
         TokKind::Word => words_at(scan, i, false),
         TokKind::Sym => None,
     }
+}
+
+fn is_and(w: &str) -> bool {
+    matches!(w, "and" | "aur" | "और")
+}
+
+/// `and a half`, `and half`, `and one half`, `and a quarter`, `and three quarters` at `j`: the
+/// fraction and the token after the phrase.
+fn and_fraction(scan: &Scan<'_>, j: usize) -> Option<(f64, usize)> {
+    if scan.tok(j) != "and" {
+        return None;
+    }
+    let mut k = j + 1;
+    let three = scan.is(k, "three");
+    if matches!(scan.tok(k), "a" | "one" | "three") {
+        k += 1;
+    }
+    let f = match scan.tok(k) {
+        "half" if !three => 0.5,
+        "quarter" if !three => 0.25,
+        "quarters" if three => 0.75,
+        _ => return None,
+    };
+    Some((f, k + 1))
 }
 
 fn digits_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
@@ -87,39 +128,99 @@ fn digits_at(scan: &Scan<'_>, i: usize) -> Option<Number> {
         grouped,
         scale: 1.0,
     };
-    // `5k`, `2.5 lakh`, `1.2cr`, `5 sau`; then `1 lakh 20 hazaar`.
-    if let Some(m) = digit_multiplier(scan.tok(i + 1)) {
+    // `2 and a half lakh`
+    let mut at = i + 1;
+    if let Some((f, next)) = and_fraction(scan, at) {
+        if digit_multiplier(scan.tok(next)).is_some() && !grouped && value.fract() == 0.0 {
+            n.value += f;
+            at = next;
+        }
+    }
+    // `5k`, `2.5 lakh`, `1.2cr`, `5 sau`; then `2 lakh crore`, `1 lakh 20 hazaar`.
+    if let Some(m) = digit_multiplier(scan.tok(at)) {
         // `WB 25 K 4412` is a vehicle plate: a spaced `k` followed by digits is no thousand.
         let plate =
-            scan.tok(i + 1) == "k" && !scan.glued(i + 1) && scan.kind(i + 2) == Some(TokKind::Num);
-        if scan.kind(i + 1) == Some(TokKind::Word) && !plate {
+            scan.tok(at) == "k" && !scan.glued(at) && scan.kind(at + 1) == Some(TokKind::Num);
+        if scan.kind(at) == Some(TokKind::Word) && !plate {
             n.value *= m;
-            n.end = i + 2;
+            n.end = at + 1;
             n.multiplied = true;
             n.scale = m;
-            if m >= 1e3 {
-                if let Some(rest) = digits_at(scan, i + 2) {
-                    if rest.multiplied && rest.value < m && !scan.glued(i + 2) {
+            // `2 lakh crore`, `5 thousand crore`
+            while let Some(m2) = digit_multiplier(scan.tok(n.end)).filter(|&m2| m2 > n.scale) {
+                if scan.kind(n.end) != Some(TokKind::Word) || n.scale < 1e3 {
+                    break;
+                }
+                n.value *= m2;
+                n.scale = m2;
+                n.end += 1;
+            }
+            if n.scale >= 1e3 {
+                if let Some(rest) = digits_at(scan, n.end) {
+                    if rest.multiplied && rest.value < n.scale && !scan.glued(n.end) {
                         n.value += rest.value;
                         n.end = rest.end;
                     }
                 }
             }
-            // `3 hundred and 21`, `3 सौ और 21`
-            if matches!(scan.tok(n.end), "and" | "aur" | "और")
-                && scan.kind(n.end + 1) == Some(TokKind::Num)
-            {
-                if let Some((rest, _, false)) = parse_digits(scan.tok(n.end + 1)) {
-                    if rest < 100.0 && rest.fract() == 0.0 && n.value % 100.0 == 0.0 {
-                        n.value += rest;
-                        n.end += 2;
-                    }
-                }
-            }
+            join_and_rest(scan, &mut n);
         }
     }
     Some(n)
 }
+
+/// After a multiplied number: `3 hundred and 21`, `6 crore and two hundred`, `3 million and a
+/// half`; not `3 सौ और 2 सौ` (two numbers) or `… and 0`.
+fn join_and_rest(scan: &Scan<'_>, n: &mut Number) {
+    if let Some((f, next)) = and_fraction(scan, n.end) {
+        // `one billion and a half million` is read by the multiplier after the fraction.
+        if digit_multiplier(scan.tok(next)).is_none() && n.value % n.scale == 0.0 {
+            n.value += f * n.scale;
+            n.end = next;
+        }
+        return;
+    }
+    if !is_and(scan.tok(n.end)) || n.value % n.scale.min(100.0) != 0.0 {
+        return;
+    }
+    if let Some(rest) = plain_number_at(scan, n.end + 1) {
+        let whole = rest.value >= 1.0 && rest.value.fract() == 0.0 && rest.value < n.scale;
+        let smaller = if rest.multiplied {
+            rest.scale < n.scale
+        } else {
+            rest.value < 100.0
+        };
+        if whole && smaller {
+            n.value += rest.value;
+            n.end = rest.end;
+            n.words |= rest.words;
+        }
+    }
+}
+
+const ENGLISH_UNITS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+const ENGLISH_TENS: &[&str] = &[
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+];
 
 /// A number-word phrase at `i`. A phrase may start with `sau` or `hazaar` alone only when a
 /// currency word follows it or `bare_multiplier` allows it (a whole text that is one number).
@@ -141,12 +242,23 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
                 let tens_then_unit =
                     (20.0..100.0).contains(&prev_unit) && prev_unit % 10.0 == 0.0 && u < 10.0;
                 let hundreds_then_rest = cur >= 100.0 && cur % 100.0 == 0.0 && u < 100.0;
-                if last_unit && !(tens_then_unit || hundreds_then_rest) {
+                // Indian English prices: "one twenty" is 120, "two fifty" 250.
+                let spoken_hundreds = j == i + 1
+                    && u >= 10.0
+                    && ENGLISH_UNITS.contains(&scan.tok(i))
+                    && ENGLISH_TENS.contains(&scan.tok(j));
+                if spoken_hundreds {
+                    cur *= 100.0;
+                } else if last_unit && !(tens_then_unit || hundreds_then_rest) {
                     break;
                 }
                 cur += u + adjust;
                 adjust = 0.0;
                 last_unit = true;
+                // One word for a multiple of a hundred (`ಐನೂರು`, `panchsho`) holds a hundred.
+                if u >= 100.0 {
+                    multiplied = true;
+                }
                 prev_unit = u;
             }
             NumWord::Frac(f) => {
@@ -172,8 +284,13 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
             }
             NumWord::Mult(m) => {
                 let base = if cur == 0.0 { 1.0 + adjust } else { cur };
+                if total > 0.0 && m > scale {
+                    // `do hazaar crore`, `three thousand million`
+                    total = (total + cur) * m;
+                } else {
+                    total += base * m;
+                }
                 scale = m;
-                total += base * m;
                 cur = 0.0;
                 adjust = 0.0;
                 multiplied = true;
@@ -183,6 +300,31 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         seen_any = true;
         j += 1;
         end = j;
+        // `five and a half million`, `one million and a half`, `one billion and a quarter million`
+        if let Some((f, next)) = and_fraction(scan, j) {
+            let mult_after = matches!(scan.num_word(next), Some(NumWord::Mult(_)));
+            if last_unit && cur.fract() == 0.0 {
+                cur += f;
+                j = next;
+                end = next;
+                last_unit = false;
+                if mult_after {
+                    continue;
+                }
+                break;
+            }
+            if matches!(w, NumWord::Mult(_)) {
+                if mult_after {
+                    cur = f;
+                    j = next;
+                    last_unit = false;
+                    continue;
+                }
+                total += f * scale;
+                end = next;
+                break;
+            }
+        }
         // `twenty-one`, `five hundred and ten`
         let joiner = (scan.is(j, "-") && scan.glued(j) && scan.glued(j + 1))
             || (matches!(scan.tok(j), "and" | "aur" | "और") && !last_unit);
@@ -242,6 +384,58 @@ mod tests {
     }
 
     #[test]
+    fn and_joins_a_smaller_rest_only() {
+        assert_eq!(num("3 hundred and 21"), Some((321.0, 4)));
+        assert_eq!(num("5 hazaar aur 50"), Some((5050.0, 4)));
+        assert_eq!(num("4 crore and two hundred"), Some((40000200.0, 5)));
+        assert_eq!(num("2 सौ और एक"), Some((201.0, 4)));
+        // Two numbers, not one: the rest is as large as the first multiplier, or zero.
+        assert_eq!(num("3 sau aur 2 sau"), Some((300.0, 2)));
+        assert_eq!(num("7 hundred and 0"), Some((700.0, 2)));
+    }
+
+    #[test]
+    fn fractions_spoken_with_and() {
+        assert_eq!(num("2 and a half lakh"), Some((250000.0, 5)));
+        assert_eq!(num("1 and half lakh"), Some((150000.0, 4)));
+        assert_eq!(num("four and a half lakh"), Some((450000.0, 5)));
+        assert_eq!(num("7 lakh and a half"), Some((750000.0, 5)));
+        assert_eq!(num("two crore and a quarter"), Some((22500000.0, 5)));
+        assert_eq!(num("six crore and three quarters"), Some((67500000.0, 5)));
+        assert_eq!(num("one crore and a half lakh"), Some((10050000.0, 6)));
+        // A fraction with nothing to scale is no part of a grouped amount.
+        assert_eq!(num("1,200 and a half"), Some((1200.0, 1)));
+    }
+
+    #[test]
+    fn multipliers_compound() {
+        assert_eq!(num("2 lakh crore"), Some((2e12, 3)));
+        assert_eq!(num("do hazaar crore"), Some((2e10, 3)));
+        assert_eq!(num("teen arab"), Some((3e9, 2)));
+        assert_eq!(num("5 अरब"), Some((5e9, 2)));
+        assert_eq!(num("seven krores"), Some((7e7, 2)));
+    }
+
+    #[test]
+    fn indian_english_prices_in_hundreds() {
+        assert_eq!(num("one fifty"), Some((150.0, 2)));
+        assert_eq!(num("two forty five"), Some((245.0, 3)));
+        // Only English words: `do bees` stays two numbers, `twenty one` stays 21.
+        assert_eq!(num("do bees"), Some((2.0, 1)));
+        assert_eq!(num("twenty one"), Some((21.0, 2)));
+        assert_eq!(num("one two"), Some((1.0, 1)));
+    }
+
+    #[test]
+    fn a_number_restated_in_brackets_is_one() {
+        assert_eq!(num("45 (forty five)"), Some((45.0, 5)));
+        assert_eq!(num("pachees (25)"), Some((25.0, 4)));
+        assert_eq!(num("45 (46)"), Some((45.0, 1)));
+        assert_eq!(num("45 (forty six)"), Some((45.0, 1)));
+        assert_eq!(parse_number("eighty (80)"), Some(80.0));
+    }
+
+    #[test]
     fn number_words_in_many_languages() {
         assert_eq!(num("dedh lakh"), Some((150000.0, 2)));
         assert_eq!(num("dhai hazaar"), Some((2500.0, 2)));
@@ -260,6 +454,8 @@ mod tests {
         assert_eq!(num("రెండు లక్షలు"), Some((200000.0, 2)));
         assert_eq!(num("അഞ്ച് ലക്ഷം"), Some((500000.0, 2)));
         assert_eq!(num("ਪੰਜ ਸੌ"), Some((500.0, 2)));
+        assert_eq!(num("பதினெட்டாயிரம்"), Some((18000.0, 1)));
+        assert_eq!(num("പതിനാലായിരം"), Some((14000.0, 1)));
         assert_eq!(num("બે હજાર"), Some((2000.0, 2)));
         assert_eq!(num("hello"), None);
     }
@@ -305,7 +501,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
     let norm = sandesh_text::normalize_light(text);
     let scan = Scan::new(&norm);
     let n = match scan.kind(0)? {
-        TokKind::Word => words_at(&scan, 0, true)?,
+        TokKind::Word => restated(&scan, words_at(&scan, 0, true)?),
         _ => number_at(&scan, 0)?,
     };
     (n.end == scan.len()).then_some(n.value)
