@@ -68,7 +68,8 @@ const NUMBER_WORDS: &[(&str, NumWord)] = &[
     ("ninety", Unit(90.0)), ("hundred", Hundred), ("thousand", Mult(1e3)), ("lakh", Mult(1e5)),
     ("lakhs", Mult(1e5)), ("lac", Mult(1e5)), ("lacs", Mult(1e5)), ("laakh", Mult(1e5)),
     ("lakhs", Mult(1e5)), ("crore", Mult(1e7)), ("crores", Mult(1e7)), ("cr", Mult(1e7)),
-    ("million", Mult(1e6)), ("half", Frac(0.5)),
+    ("million", Mult(1e6)), ("millions", Mult(1e6)), ("billion", Mult(1e9)),
+    ("billions", Mult(1e9)), ("krore", Mult(1e7)), ("krores", Mult(1e7)), ("half", Frac(0.5)),
     // Hinglish (romanized Hindi)
     ("ek", Unit(1.0)), ("do", Unit(2.0)), ("teen", Unit(3.0)), ("char", Unit(4.0)),
     ("chaar", Unit(4.0)), ("paanch", Unit(5.0)), ("panch", Unit(5.0)), ("paach", Unit(5.0)),
@@ -82,6 +83,7 @@ const NUMBER_WORDS: &[(&str, NumWord)] = &[
     ("assi", Unit(80.0)), ("nabbe", Unit(90.0)), ("sau", Hundred), ("so", Hundred),
     ("hazaar", Mult(1e3)), ("hazar", Mult(1e3)), ("hajar", Mult(1e3)), ("hajaar", Mult(1e3)),
     ("hazzar", Mult(1e3)), ("karod", Mult(1e7)), ("karor", Mult(1e7)), ("karodh", Mult(1e7)),
+    ("arab", Mult(1e9)), ("kharab", Mult(1e11)),
     ("dedh", Frac(1.5)), ("derh", Frac(1.5)), ("dhai", Frac(2.5)), ("dhaai", Frac(2.5)),
     ("adhai", Frac(2.5)), ("arhai", Frac(2.5)), ("aadha", Frac(0.5)), ("adha", Frac(0.5)),
     ("aadhi", Frac(0.5)), ("sava", Adjust(0.25)), ("savva", Adjust(0.25)), ("saade", Adjust(0.5)),
@@ -96,7 +98,7 @@ const NUMBER_WORDS: &[(&str, NumWord)] = &[
     ("अस्सी", Unit(80.0)), ("नब्बे", Unit(90.0)), ("सौ", Hundred), ("हज़ार", Mult(1e3)),
     ("हजार", Mult(1e3)), ("लाख", Mult(1e5)), ("करोड़", Mult(1e7)), ("करोड", Mult(1e7)),
     ("डेढ़", Frac(1.5)), ("डेढ", Frac(1.5)), ("ढाई", Frac(2.5)), ("आधा", Frac(0.5)),
-    ("सवा", Adjust(0.25)), ("साढ़े", Adjust(0.5)), ("साढे", Adjust(0.5)), ("पौने", Adjust(-0.25)),
+    ("अरब", Mult(1e9)), ("खरब", Mult(1e11)), ("सवा", Adjust(0.25)), ("साढ़े", Adjust(0.5)), ("साढे", Adjust(0.5)), ("पौने", Adjust(-0.25)),
     // Marathi
     ("दोन", Unit(2.0)), ("पाच", Unit(5.0)), ("सहा", Unit(6.0)), ("नऊ", Unit(9.0)), ("दहा", Unit(10.0)),
     ("वीस", Unit(20.0)), ("चाळीस", Unit(40.0)), ("पन्नास", Unit(50.0)), ("ऐंशी", Unit(80.0)),
@@ -303,6 +305,24 @@ pub(crate) fn number_word(w: &str) -> Option<NumWord> {
             }
         }
     }
+    // Tamil and Malayalam write "twelve thousand" as one word, the vowel of the number
+    // merging into that of "thousand": `பன்னிரண்டாயிரம்` (பன்னிரண்டு + ஆயிரம்),
+    // `പന്ത്രണ്ടായിരം` (പന്ത്രണ്ട് + ആയിരം).
+    for (suf, ends) in [
+        ("ாயிரம்", &["ு", ""][..]),
+        ("ாயிரத்து", &["ு", ""][..]),
+        ("ായിരം", &["്", "ു", ""][..]),
+    ] {
+        if let Some(stem) = w.strip_suffix(suf) {
+            for end in ends {
+                if let Some(Unit(u)) = NUMBER_MAP.get(&format!("{stem}{end}")) {
+                    if (1.0..100.0).contains(u) {
+                        return Some(Unit(u * 1000.0));
+                    }
+                }
+            }
+        }
+    }
     for suf in HUNDRED_SUFFIX_SET.iter() {
         if let Some(stem) = w.strip_suffix(suf.as_str()) {
             if let Some(Unit(u)) = NUMBER_MAP.get(stem) {
@@ -333,6 +353,8 @@ pub(crate) const DIGIT_MULTIPLIERS: &[(&str, f64)] = &[
     ("कोटी", 1e7), ("কোটি", 1e7), ("કરોડ", 1e7), ("ਕਰੋੜ", 1e7), ("கோடி", 1e7), ("కోట్లు", 1e7),
     ("కోటి", 1e7), ("ಕೋಟಿ", 1e7), ("കോടി", 1e7), ("koti", 1e7),
     ("sau", 1e2), ("hundred", 1e2), ("सौ", 1e2), ("mn", 1e6), ("million", 1e6),
+    ("millions", 1e6), ("billion", 1e9), ("billions", 1e9), ("krore", 1e7), ("krores", 1e7),
+    ("अरब", 1e9), ("खरब", 1e11),
 ];
 
 static DIGIT_MULT_MAP: LazyLock<HashMap<String, f64>> =
@@ -548,6 +570,28 @@ const MONEY_CUES: &[&str] = &[
 
 static MONEY_CUE_SET: LazyLock<HashSet<String>> = LazyLock::new(|| build_set(MONEY_CUES));
 
+/// Romanized verbs of paying and sending, whatever their ending (`bhejne`, `bhejunga`,
+/// `lautaye`, `kudukkanum`), and the handles of UPI apps (`name@okicici theke 650`).
+#[rustfmt::skip]
+const MONEY_CUE_STEMS: &[&str] = &[
+    "bhej", "lauta", "lotay", "kharch", "kudut", "kudukk", "koduth", "kodukk", "haakt", "kattin",
+    "transfer", "refund", "overcharg",
+];
+const UPI_HANDLES: &[&str] = &[
+    "okicici",
+    "oksbi",
+    "okaxis",
+    "okhdfcbank",
+    "ybl",
+    "ibl",
+    "axl",
+    "apl",
+    "yapl",
+    "paytm",
+];
+
 pub(crate) fn is_money_cue(w: &str) -> bool {
     MONEY_CUE_SET.contains(w)
+        || (w.is_ascii()
+            && (MONEY_CUE_STEMS.iter().any(|s| w.starts_with(s)) || UPI_HANDLES.contains(&w)))
 }

@@ -670,3 +670,72 @@ fn closed_gap_quantity() {
         "sqft",
     );
 }
+
+/// Amounts as invoices and offer letters write them, and spoken Indian English.
+#[test]
+fn closed_gap_amounts_restated_and_spoken() {
+    // One amount, not two, when the words in brackets restate the figure.
+    money(
+        "Offer: CTC Rs. 4,20,000/- (Rupees Four Lakh Twenty Thousand Only) per annum",
+        "Rs. 4,20,000/- (Rupees Four Lakh Twenty Thousand Only)",
+        420000.0,
+        "INR",
+    );
+    money(
+        "अग्रिम ₹1500 (पंद्रह सौ रुपये मात्र) जमा करें",
+        "₹1500 (पंद्रह सौ रुपये मात्र)",
+        1500.0,
+        "INR",
+    );
+    // Different figures in brackets are two amounts.
+    assert_eq!(of("total ₹900 (₹450 each) bhejo", Amount).len(), 2);
+    money(
+        "budget around 2 and a half lakh for the car",
+        "2 and a half lakh",
+        250000.0,
+        "INR",
+    );
+    money(
+        "sir one fifty rupees final?",
+        "one fifty rupees",
+        150.0,
+        "INR",
+    );
+    money(
+        "client ne 20 US dollars bheje paypal se",
+        "20 US dollars",
+        20.0,
+        "USD",
+    );
+    // `aur` joins a smaller rest only: these are two amounts.
+    let two: Vec<String> = of("ek sau pachaas rupaye aur do sau rupaye alag se", Amount)
+        .into_iter()
+        .map(|e| e.text)
+        .collect();
+    assert_eq!(two, ["ek sau pachaas rupaye", "do sau rupaye"]);
+}
+
+/// Context that makes a bare figure money, learnt from the train and dev errors of the first
+/// version: a price per unit, a ceiling, a UPI handle, a verb of paying with any ending, and
+/// Tamil and Malayalam thousands written as one word.
+#[test]
+fn closed_gap_amount_context() {
+    money("tamatar aaj kg ki 60 chal raha hai", "60", 60.0, "INR");
+    money("mobile dikhao 15000 tak ka", "15000", 15000.0, "INR");
+    money("sent ✅ meera.k@oksbi se 850", "850", 850.0, "INR");
+    money("bhaiya 1200 bhejne hai, QR bhejo", "1200", 1200.0, "INR");
+    money("சம்பளம் மாசம் பதினெட்டாயிரம் வேணும்", "பதினெட்டாயிரம்", 18000.0, "INR");
+    money("ശമ്പളം പതിനാലായിരം ആണ്", "പതിനാലായിരം", 14000.0, "INR");
+    // A round figure in the range of years is money beside a money word; a year is not.
+    money(
+        "deposit ke 2000 abhi tak nahi lautaye",
+        "2000",
+        2000.0,
+        "INR",
+    );
+    none("fees receipt for the 2024 batch", Amount);
+    // Numbers after `no.` or `number` are references, not amounts.
+    none("Flat no. 402 ka booking amount baad me", Amount);
+    // `inch ka 100` is a count of pipes, not a price.
+    none("PVC pipe 4 inch ka 100 length chahiye", Amount);
+}

@@ -134,6 +134,10 @@ const NOT_MONEY_BEFORE: &[&str] = &[
     "flat",
     "room",
     "no",
+    "number",
+    "roll",
+    "नंबर",
+    "नम्बर",
     "model",
     "note",
     "gen",
@@ -211,6 +215,10 @@ fn people_count(w: &str) -> bool {
         "rojulu",
         "പേർ",
         "divas",
+        "bande",
+        "bandey",
+        "bandiy",
+        "ਬੰਦ",
     ];
     STEMS.iter().any(|s| w.starts_with(s))
 }
@@ -275,6 +283,12 @@ fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static
     if scan.kind(end) != Some(TokKind::Word) {
         return None;
     }
+    // `10 US dollars`, `10 अमेरिकी डॉलर`
+    if matches!(scan.tok(end), "us" | "american" | "अमेरिकी" | "अमरीकी")
+        && currency_after(scan.tok(end + 1)) == Some("USD")
+    {
+        return Some((end + 1, "USD"));
+    }
     let c = currency_after(scan.tok(end))?;
     let mut last = end;
     if scan.is(end + 1, "/") && scan.is(end + 2, "-") && scan.glued(end + 1) {
@@ -288,6 +302,28 @@ fn currency_sign_after(input: &Input<'_>, end: usize) -> Option<(usize, &'static
         last = end + 1;
     }
     Some((last, c))
+}
+
+/// An amount restated in words in brackets, as invoices and offer letters write it
+/// (`Rs. 25,000/- (Rupees Twenty Five Thousand Only)`): the token of the closing bracket.
+fn restated_end(input: &Input<'_>, end: usize, value: f64) -> Option<usize> {
+    let scan = &input.scan;
+    if !scan.is(end + 1, "(") || scan.toks[end + 1].gap == Gap::Newline {
+        return None;
+    }
+    let mut k = end + 2;
+    if currency_before(scan.tok(k)).is_some() && scan.kind(k) == Some(TokKind::Word) {
+        k += 1;
+    }
+    let again = number_at(scan, k).filter(|m| m.value == value)?;
+    k = again.end;
+    if currency_after(scan.tok(k)).is_some() {
+        k += 1;
+    }
+    if matches!(scan.tok(k), "only" | "matra" | "मात्र" | "ka" | "hi") {
+        k += 1;
+    }
+    scan.is(k, ")").then_some(k)
 }
 
 fn money_cue_near(input: &Input<'_>, first: usize, end: usize) -> bool {
@@ -464,7 +500,12 @@ impl Extractor for AmountExtractor {
                             "month" | "day" | "year" | "night" | "head" | "plate" | "person"
                         ));
                 // Bare numbers: money only in context, and never times, dates, units, IDs.
-                let before_word = scan.tok(i.wrapping_sub(1));
+                // `Flat no. 402`: the word before a dot counts.
+                let before_word = if i >= 2 && scan.is(i - 1, ".") {
+                    scan.tok(i - 2)
+                } else {
+                    scan.tok(i.wrapping_sub(1))
+                };
                 let count_after =
                     COUNT_NOUNS.contains(&scan.tok(num_end)) || people_count(scan.tok(num_end));
                 // `RTX 4060`, `MCB 32`: a model number after a capitalised code.
@@ -513,7 +554,25 @@ impl Extractor for AmountExtractor {
                             && n.value >= 0.5 * v
                             && n.value <= 2.0 * v
                     });
-                let cue = listed || compared || money_cue_near(input, i, num_end);
+                // A price per unit: `kg ki 800`, `litre nu 50`, `quintal ke 9800`.
+                let per_unit = i >= 2
+                    && matches!(
+                        scan.tok(i - 1),
+                        "ki" | "ke" | "nu" | "ku" | "ge" | "kku" | "की" | "के"
+                    )
+                    && crate::lexicon::unit_word(scan.tok(i - 2)).is_some();
+                // A ceiling: `2000 tak dikhao`, `3000 ni andar`, `5000 ke andar`.
+                let ceiling = !n.words
+                    && n.value >= 100.0
+                    && (scan.is(num_end, "tak")
+                        || scan.is(num_end + 1, "andar")
+                            && matches!(scan.tok(num_end), "ke" | "ni" | "ki"));
+                let cue = listed
+                    || (input.money_context && !n.words && n.value >= 100.0)
+                    || compared
+                    || per_unit
+                    || ceiling
+                    || money_cue_near(input, i, num_end);
                 // A year-like number is money only with a money word right beside it
                 // (`advance 2000 bhej diya`).
                 let cue_adjacent =
@@ -522,6 +581,7 @@ impl Extractor for AmountExtractor {
                     && !n.multiplied
                     && n.int_digits == 4
                     && (1900.0..=2099.0).contains(&n.value)
+                    && n.value % 100.0 != 0.0
                     && !cue_adjacent;
                 let too_long = !n.grouped && n.int_digits > 8;
                 let grouped_ok = n.grouped && n.value >= 1000.0 && !count_after;
@@ -549,6 +609,7 @@ impl Extractor for AmountExtractor {
             if !(ext == end_tok + 2 && scan.kind(end_tok) == Some(TokKind::Word)) {
                 end_tok = ext - 1;
             }
+            end_tok = restated_end(input, end_tok, n.value).unwrap_or(end_tok);
             let currency = currency.unwrap_or("INR");
             let value = match range {
                 Some(m) => EntityValue::Money {
