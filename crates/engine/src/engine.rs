@@ -237,13 +237,16 @@ impl Engine {
             })
             .collect();
         intents.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let money_context = intents[0].intent == Intent::Payment && intents[0].score >= 0.5;
         Ok(Analysis {
             id: None,
             intent: intents[0].intent,
             confidence: intents[0].score,
             intents,
             lang,
-            entities: self.extractors.extract_normalized(&light, text, reference),
+            entities: self
+                .extractors
+                .extract_in_context(&light, text, reference, money_context),
             route: None,
         })
     }

@@ -226,6 +226,35 @@ fn the_shipped_model_is_reproduced_bit_for_bit_from_the_data() {
     assert_eq!(again.manifest.temperature, m.temperature);
 }
 
+/// The classifier's intent is context for the extractor: in a message it reads as a payment, a
+/// bare figure is an amount; the same figure in a message about something else is not.
+#[test]
+fn a_payment_message_makes_a_bare_figure_an_amount() {
+    let amounts = |text: &str| -> (Intent, Vec<String>) {
+        let a = engine().classify(text).unwrap();
+        let found = a
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Amount)
+            .map(|e| e.text.clone())
+            .collect();
+        (a.intent, found)
+    };
+    let (intent, found) = amounts("UPI payment done for last week's laundry. 740");
+    assert_eq!(intent, Intent::Payment);
+    assert_eq!(found, ["740"]);
+    // Not in a booking, and never a roll number, even in a payment message.
+    let (intent, found) = amounts("table for 4 people at 8 pm, 740 seats hall?");
+    assert_ne!(intent, Intent::Payment);
+    assert!(found.is_empty(), "{found:?}");
+    let (_, found) = amounts("fees payment receipt chahiye, roll number 2231");
+    assert!(found.is_empty(), "{found:?}");
+    // The library alone, without a classifier, keeps the stricter reading.
+    let alone = sandesh::extract::Extractors::default()
+        .extract("UPI payment done for last week's laundry. 740", None);
+    assert!(alone.iter().all(|e| e.kind != EntityKind::Amount));
+}
+
 #[test]
 fn analyses_carry_entities_resolved_against_the_reference_day() {
     let text = "₹4,500 wala order #45821 kal milega? call 98765 43210";

@@ -77,6 +77,8 @@ pub struct Input<'a> {
     original: Vec<char>,
     reference: Option<Date>,
     tense: OnceCell<Tense>,
+    /// The message is about money (the engine's classifier said `payment`).
+    money_context: bool,
 }
 
 #[rustfmt::skip]
@@ -114,6 +116,7 @@ impl<'a> Input<'a> {
             original: original.chars().collect(),
             reference,
             tense: OnceCell::new(),
+            money_context: false,
         }
     }
 
@@ -300,7 +303,21 @@ impl Extractors {
         text: &str,
         reference: Option<Date>,
     ) -> Vec<Entity> {
-        let input = Input::new(norm, text, reference);
+        self.extract_in_context(norm, text, reference, false)
+    }
+
+    /// As [`Extractors::extract_normalized`], told whether the message as a whole is about
+    /// money (a payment message): there a bare number of three or more digits is read as an
+    /// amount unless something marks it as another kind of number.
+    pub fn extract_in_context(
+        &self,
+        norm: &NormalizedText,
+        text: &str,
+        reference: Option<Date>,
+        money_context: bool,
+    ) -> Vec<Entity> {
+        let mut input = Input::new(norm, text, reference);
+        input.money_context = money_context;
         let mut candidates = Vec::new();
         for e in &self.list {
             e.extract(&input, &mut candidates);
