@@ -1,6 +1,7 @@
 //! The engine facade and its builder.
 
 use crate::error::{Error, Result};
+use crate::routing::Routes;
 use rayon::prelude::*;
 use sandesh_extract::{Date, Extractors};
 use sandesh_model::{Manifest, ModelDir};
@@ -29,6 +30,7 @@ pub struct EngineBuilder {
     model_dir: Option<PathBuf>,
     max_chars: usize,
     reference: Reference,
+    routes: Option<Arc<Routes>>,
 }
 
 /// The day relative dates ("kal", "next Monday") resolve against.
@@ -63,6 +65,7 @@ impl Default for EngineBuilder {
             reference: Reference::Today {
                 utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             },
+            routes: None,
         }
     }
 }
@@ -86,6 +89,12 @@ impl EngineBuilder {
         self
     }
 
+    /// Routing rules whose route every analysis carries (default: none, and no route).
+    pub fn routes(mut self, routes: Routes) -> Self {
+        self.routes = Some(Arc::new(routes));
+        self
+    }
+
     /// Finds and loads the model.
     pub fn build(self) -> Result<Engine> {
         let dir = match self.model_dir {
@@ -99,6 +108,7 @@ impl EngineBuilder {
             max_chars: self.max_chars,
             extractors: Arc::new(Extractors::default()),
             reference: self.reference,
+            routes: self.routes,
         })
     }
 }
@@ -145,6 +155,7 @@ pub struct Engine {
     max_chars: usize,
     extractors: Arc<Extractors>,
     reference: Reference,
+    routes: Option<Arc<Routes>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -154,6 +165,13 @@ impl std::fmt::Debug for Engine {
             .field("max_chars", &self.max_chars)
             .field("extractors", &self.extractors.kinds())
             .field("reference", &self.reference)
+            .field(
+                "routes",
+                &self
+                    .routes
+                    .as_ref()
+                    .map(|r| r.rules().iter().map(|r| r.name()).collect::<Vec<_>>()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +192,7 @@ impl Engine {
             reference: Reference::Today {
                 utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             },
+            routes: None,
         }
     }
 
@@ -195,6 +214,11 @@ impl Engine {
     /// Longest text accepted, in characters.
     pub fn max_chars(&self) -> usize {
         self.max_chars
+    }
+
+    /// The routing rules every analysis is routed with, when the engine has them.
+    pub fn routes(&self) -> Option<&Routes> {
+        self.routes.as_deref()
     }
 
     /// Classifies one message.
@@ -238,7 +262,7 @@ impl Engine {
             .collect();
         intents.sort_by(|a, b| b.score.total_cmp(&a.score));
         let money_context = intents[0].intent == Intent::Payment && intents[0].score >= 0.5;
-        Ok(Analysis {
+        let mut analysis = Analysis {
             id: None,
             intent: intents[0].intent,
             confidence: intents[0].score,
@@ -248,7 +272,11 @@ impl Engine {
                 .extractors
                 .extract_in_context(&light, text, reference, money_context),
             route: None,
-        })
+        };
+        if let Some(routes) = &self.routes {
+            routes.apply(&mut analysis);
+        }
+        Ok(analysis)
     }
 
     /// Classifies many messages on all cores; results are in input order, one per message.

@@ -7,7 +7,8 @@
 //! ```
 //!
 //! The shipped model directory is found without configuration (see [`EngineBuilder`]); nothing
-//! is downloaded.
+//! is downloaded. Given [`routing`] rules ([`EngineBuilder::routes`]), every analysis also
+//! carries the route of the first rule it matches.
 //!
 //! ```no_run
 //! let engine = sandesh::Engine::builder().build()?;
@@ -20,6 +21,7 @@
 mod engine;
 mod error;
 pub mod evaluation;
+pub mod routing;
 pub mod training;
 
 pub use engine::{
@@ -27,6 +29,7 @@ pub use engine::{
     DEFAULT_UTC_OFFSET_MINUTES, MODEL_DIR_ENV,
 };
 pub use error::{Error, Result};
+pub use routing::{Routes, RoutesError, Rule};
 pub use sandesh_extract as extract;
 pub use sandesh_extract::Date;
 pub use sandesh_model::{data_hash, metrics, FastConfig, FeatureConfig, Manifest, ModelDir};
