@@ -22,6 +22,59 @@ pub enum ErrorCode {
     Io,
     /// A bug: an invariant of Sandesh itself was broken.
     Internal,
+    /// The body is not JSON at all (the service; `invalid_input` is JSON of the wrong shape).
+    InvalidJson,
+    /// A batch holds more messages than the limit.
+    BatchTooLarge,
+    /// The request body is larger than the limit.
+    BodyTooLarge,
+    /// The body's `Content-Type` is not `application/json`.
+    UnsupportedMediaType,
+    /// No API key was sent where one is required.
+    MissingApiKey,
+    /// The API key sent is not the configured one.
+    WrongApiKey,
+    /// A webhook whose `X-Hub-Signature-256` is missing or does not match the app secret.
+    BadSignature,
+    /// The webhook verification handshake sent the wrong verify token.
+    WrongVerifyToken,
+    /// No such path.
+    NotFound,
+    /// The path exists, the method does not.
+    MethodNotAllowed,
+    /// Too many requests in flight; retry after the time in `Retry-After`.
+    Overloaded,
+    /// The request took longer than the configured timeout.
+    Timeout,
+    /// The service is shutting down or not ready.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// Every code, for tables and tests.
+    pub const ALL: [ErrorCode; 21] = [
+        ErrorCode::EmptyText,
+        ErrorCode::TextTooLong,
+        ErrorCode::InvalidUtf8,
+        ErrorCode::InvalidInput,
+        ErrorCode::UnknownLabel,
+        ErrorCode::InvalidModel,
+        ErrorCode::Io,
+        ErrorCode::Internal,
+        ErrorCode::InvalidJson,
+        ErrorCode::BatchTooLarge,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::MissingApiKey,
+        ErrorCode::WrongApiKey,
+        ErrorCode::BadSignature,
+        ErrorCode::WrongVerifyToken,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Overloaded,
+        ErrorCode::Timeout,
+        ErrorCode::Unavailable,
+    ];
 }
 
 impl ErrorCode {
@@ -36,16 +89,36 @@ impl ErrorCode {
             ErrorCode::InvalidModel => "invalid_model",
             ErrorCode::Io => "io_error",
             ErrorCode::Internal => "internal",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::BatchTooLarge => "batch_too_large",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::MissingApiKey => "missing_api_key",
+            ErrorCode::WrongApiKey => "wrong_api_key",
+            ErrorCode::BadSignature => "bad_signature",
+            ErrorCode::WrongVerifyToken => "wrong_verify_token",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 
     /// The HTTP status a service answers with.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::EmptyText | ErrorCode::UnknownLabel => 422,
-            ErrorCode::TextTooLong => 413,
-            ErrorCode::InvalidUtf8 | ErrorCode::InvalidInput => 400,
+            ErrorCode::EmptyText | ErrorCode::UnknownLabel | ErrorCode::InvalidInput => 422,
+            ErrorCode::TextTooLong | ErrorCode::BatchTooLarge | ErrorCode::BodyTooLarge => 413,
+            ErrorCode::InvalidUtf8 | ErrorCode::InvalidJson => 400,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::MissingApiKey | ErrorCode::BadSignature => 401,
+            ErrorCode::WrongApiKey | ErrorCode::WrongVerifyToken => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Overloaded => 429,
             ErrorCode::InvalidModel | ErrorCode::Io | ErrorCode::Internal => 500,
+            ErrorCode::Timeout | ErrorCode::Unavailable => 503,
         }
     }
 
@@ -99,16 +172,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_snake_case_and_users_get_4xx() {
-        let all = [
-            ErrorCode::EmptyText,
-            ErrorCode::TextTooLong,
-            ErrorCode::InvalidUtf8,
-            ErrorCode::InvalidInput,
-            ErrorCode::UnknownLabel,
-            ErrorCode::InvalidModel,
-            ErrorCode::Io,
-            ErrorCode::Internal,
-        ];
+        let all = ErrorCode::ALL;
         let names: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());
         for c in all {
