@@ -1,0 +1,302 @@
+//! The classify endpoints, the model and health probes, and the JSON fallbacks.
+//!
+//! Bodies are read by hand rather than with axum's `Json` extractor so that every way a body
+//! can be wrong gets its own code from the error table: wrong `Content-Type` 415, too large 413,
+//! not UTF-8 400 `invalid_utf8`, not JSON 400 `invalid_json`, JSON of the wrong shape 422.
+
+use crate::{ApiError, AppState};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sandesh::{Analysis, ErrorCode, MessageId};
+use serde::Deserialize;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Messages up to this many characters are classified on the async worker itself (a few tens
+/// of microseconds); longer ones and batches go to the blocking pool.
+const INLINE_CHARS: usize = 2_000;
+
+/// The intent of an answered message, for the request log.
+#[derive(Clone, Copy)]
+pub(crate) struct LoggedIntent(pub &'static str);
+
+/// The text of a message, for the request log when `--log-text` is on.
+#[derive(Clone)]
+pub(crate) struct LoggedText(pub String);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassifyRequest {
+    text: String,
+    #[serde(default)]
+    id: Option<MessageId>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchRequest {
+    messages: Vec<ClassifyRequest>,
+}
+
+/// Reads a JSON body of `T`, checking type, size, encoding and shape in that order.
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
+    let bytes = read_body(state, headers, body, true).await?;
+    parse_json(&bytes)
+}
+
+/// The body's bytes within the size limit; with `json`, only for a JSON `Content-Type`.
+pub(crate) async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    json: bool,
+) -> Result<Bytes, ApiError> {
+    if json {
+        let ctype = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = ctype.split(';').next().unwrap_or("").trim();
+        if !essence.eq_ignore_ascii_case("application/json") {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                format!("expected Content-Type: application/json, got {ctype:?}"),
+            ));
+        }
+    }
+    let limit = state.config.max_body_bytes;
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::BodyTooLarge,
+            format!("the body is over the limit of {limit} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::new(ErrorCode::InvalidJson, "the body is empty"));
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidUtf8,
+            format!("the body is not UTF-8 (byte {})", e.valid_up_to()),
+        ));
+    }
+    // Syntax first, then shape: a body that is JSON but of the wrong shape is 422.
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidJson, format!("the body is not JSON: {e}")))?;
+    serde_json::from_value(value).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
+}
+
+/// The character limit, checked before the engine sees the text (the engine checks it too).
+fn check_chars(state: &AppState, text: &str) -> Result<(), ApiError> {
+    let limit = state.config.max_chars.min(state.engine.max_chars());
+    let chars = text.chars().count();
+    if chars > limit {
+        return Err(ApiError::new(
+            ErrorCode::TextTooLong,
+            format!("the text has {chars} characters, over the limit of {limit}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Classifies one text off the async workers when it is long.
+pub(crate) async fn classify_text(
+    state: &Arc<AppState>,
+    text: String,
+) -> Result<Analysis, ApiError> {
+    check_chars(state, &text)?;
+    let analysis = if text.len() <= INLINE_CHARS {
+        state.engine.classify(&text)?
+    } else {
+        let engine = state.engine.clone();
+        tokio::task::spawn_blocking(move || engine.classify(&text))
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "the classifier task failed"))??
+    };
+    state
+        .metrics
+        .message(analysis.intent.as_str(), analysis.lang.as_str());
+    Ok(analysis)
+}
+
+/// `POST /v1/classify`
+pub(crate) async fn classify(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let request: ClassifyRequest = match read_json(&state, &parts.headers, body).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let logged = state
+        .config
+        .log_text
+        .then(|| LoggedText(request.text.clone()));
+    match classify_text(&state, request.text).await {
+        Ok(mut analysis) => {
+            analysis.id = request.id;
+            let intent = LoggedIntent(analysis.intent.as_str());
+            let mut response = Json(analysis).into_response();
+            response.extensions_mut().insert(intent);
+            if let Some(t) = logged {
+                response.extensions_mut().insert(t);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `POST /v1/classify/batch`: results in input order; a message that cannot be classified
+/// (empty, too long) gets `{"id", "error"}` in its place and the others are still answered.
+pub(crate) async fn classify_batch(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let request: BatchRequest = match read_json(&state, &parts.headers, body).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let n = request.messages.len();
+    if n > state.config.max_batch {
+        return ApiError::new(
+            ErrorCode::BatchTooLarge,
+            format!(
+                "the batch has {n} messages, over the limit of {}",
+                state.config.max_batch
+            ),
+        )
+        .into_response();
+    }
+    let mut ids = Vec::with_capacity(n);
+    let mut texts = Vec::with_capacity(n);
+    let mut early: Vec<Option<ApiError>> = Vec::with_capacity(n);
+    for m in request.messages {
+        early.push(check_chars(&state, &m.text).err());
+        ids.push(m.id);
+        // Over-long texts are not handed to the engine at all.
+        texts.push(if early.last().is_some_and(Option::is_some) {
+            String::new()
+        } else {
+            m.text
+        });
+    }
+    // The engine spreads a batch over every core (rayon) on the blocking pool, so the async
+    // workers keep accepting requests meanwhile.
+    let engine = state.engine.clone();
+    let outcomes = match tokio::task::spawn_blocking(move || engine.classify_batch(&texts)).await {
+        Ok(o) => o,
+        Err(_) => {
+            return ApiError::new(ErrorCode::Internal, "the classifier task failed").into_response()
+        }
+    };
+    let mut results = Vec::with_capacity(n);
+    for ((outcome, id), early) in outcomes.into_iter().zip(ids).zip(early) {
+        let item = match (early, outcome) {
+            (Some(e), _) => BatchItem::Failed(error_item(id, e)),
+            (None, Ok(mut a)) => {
+                state.metrics.message(a.intent.as_str(), a.lang.as_str());
+                a.id = id;
+                BatchItem::Analysed(a)
+            }
+            (None, Err(e)) => BatchItem::Failed(error_item(id, e.into())),
+        };
+        results.push(item);
+    }
+    Json(BatchResponse { results }).into_response()
+}
+
+/// Analyses are serialised as themselves (not through `serde_json::Value`), so that a batch
+/// answer is byte for byte what the single endpoint says.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum BatchItem {
+    Analysed(Analysis),
+    Failed(serde_json::Value),
+}
+
+#[derive(serde::Serialize)]
+struct BatchResponse {
+    results: Vec<BatchItem>,
+}
+
+fn error_item(id: Option<MessageId>, e: ApiError) -> serde_json::Value {
+    let mut v = e.body();
+    if let (Some(obj), Some(id)) = (v.as_object_mut(), id) {
+        obj.insert("id".into(), serde_json::to_value(id).unwrap_or_default());
+    }
+    v
+}
+
+/// `GET /v1/model`: labels, version and metrics from the manifest.
+pub(crate) async fn model(State(state): State<Arc<AppState>>) -> Response {
+    let m = state.engine.manifest();
+    Json(serde_json::json!({
+        "kind": m.kind,
+        "format_version": m.format_version,
+        "labels": m.labels,
+        "temperature": m.temperature,
+        "training": m.training,
+        "metrics": m.metrics,
+        "files": m.files,
+        "service_version": env!("CARGO_PKG_VERSION"),
+    }))
+    .into_response()
+}
+
+/// `GET /metrics`
+pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(state.engine.manifest()),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: the process is up.
+pub(crate) async fn healthz() -> Response {
+    Json(serde_json::json!({"status": "ok"})).into_response()
+}
+
+/// `GET /readyz`: the model is loaded (it is before the server binds) and no shutdown began.
+pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    if state.shutting_down.load(Ordering::SeqCst) {
+        return ApiError::new(ErrorCode::Unavailable, "shutting down").into_response();
+    }
+    (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))).into_response()
+}
+
+pub(crate) async fn not_found(req: Request) -> Response {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("no such path: {}", req.uri().path()),
+    )
+    .into_response()
+}
+
+pub(crate) async fn method_not_allowed(req: Request) -> Response {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    )
+    .into_response()
+}

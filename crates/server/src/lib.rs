@@ -1,0 +1,199 @@
+//! The Sandesh HTTP service that workflow engines call for every incoming WhatsApp message.
+//!
+//! ```text
+//! request → log + metrics → API key → concurrency limit (429) → timeout (503) → handler
+//!         handler: Content-Type → body limit (413) → JSON → text limits → Engine → analysis
+//! ```
+//!
+//! Endpoints (`../shared/CONTRACT.md`): `POST /v1/classify` (alias `/classify`),
+//! `POST /v1/classify/batch`, `GET /healthz`, `GET /readyz`, `GET /metrics`, `GET /v1/model`,
+//! and the WhatsApp Cloud API webhook `GET|POST /v1/webhooks/whatsapp`. Every error is JSON
+//! `{"error": {"code", "message"}}` with the status of its code in `sandesh_types::ErrorCode`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = sandesh::Engine::builder().build()?;
+//! let config = sandesh_server::ServerConfig::default();
+//! sandesh_server::serve(config, engine, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+pub mod config;
+mod error;
+mod guard;
+mod metrics;
+mod webhook;
+
+pub use config::{ServerConfig, WhatsAppConfig};
+pub use error::{ApiError, Error, Result};
+
+use axum::routing::{get, post};
+use axum::Router;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// What every handler shares.
+pub struct AppState {
+    engine: Arc<sandesh::Engine>,
+    config: ServerConfig,
+    metrics: metrics::Metrics,
+    permits: Arc<Semaphore>,
+    shutting_down: AtomicBool,
+    next_request: AtomicU64,
+}
+
+impl AppState {
+    /// State for `engine` under `config`.
+    pub fn new(engine: sandesh::Engine, config: ServerConfig) -> Arc<Self> {
+        Arc::new(AppState {
+            engine: Arc::new(engine),
+            permits: Arc::new(Semaphore::new(config.max_concurrent)),
+            config,
+            metrics: metrics::Metrics::default(),
+            shutting_down: AtomicBool::new(false),
+            next_request: AtomicU64::new(1),
+        })
+    }
+}
+
+/// The router with every endpoint and layer, for `state`.
+pub fn app(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/v1/classify", post(api::classify))
+        .route("/classify", post(api::classify))
+        .route("/v1/classify/batch", post(api::classify_batch))
+        .route("/v1/model", get(api::model))
+        .route("/metrics", get(api::metrics))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_api_key,
+        ));
+    // Meta cannot send our key: the webhook is guarded by its verify token and signature.
+    let open = Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .route(
+            "/v1/webhooks/whatsapp",
+            get(webhook::verify).post(webhook::receive),
+        );
+    api.merge(open)
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_and_time,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::log_and_count,
+        ))
+        .with_state(state)
+}
+
+/// Serves `engine` under `config` until `shutdown` completes, then lets requests in flight
+/// finish for up to `config.shutdown_grace`.
+pub async fn serve(
+    config: ServerConfig,
+    engine: sandesh::Engine,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    config.validate()?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| Error::Io {
+            context: format!("binding {}", config.addr),
+            source,
+        })?;
+    serve_on(listener, config, engine, shutdown).await
+}
+
+/// As [`serve`], on a listener already bound (tests bind port 0).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    engine: sandesh::Engine,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    config.validate()?;
+    let grace = config.shutdown_grace;
+    let state = AppState::new(engine, config);
+    let addr = listener.local_addr().ok();
+    tracing::info!(?addr, "sandesh serving");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let flag = state.clone();
+    let signal = async move {
+        shutdown.await;
+        flag.shutting_down
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = stop_tx.send(true);
+        tracing::info!("shutting down: finishing requests in flight");
+    };
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(signal);
+    let mut stop_rx = stop_rx;
+    let deadline = async move {
+        let _ = stop_rx.wait_for(|stopped| *stopped).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        r = server => r.map_err(|source| Error::Io { context: "serving".into(), source }),
+        _ = deadline => {
+            tracing::warn!(?grace, "grace period over: closing remaining connections");
+            Ok(())
+        }
+    }
+}
+
+/// Runs the service on a runtime of its own until Ctrl-C or SIGTERM: what `sandesh serve` calls.
+pub fn run(config: ServerConfig, engine: sandesh::Engine) -> Result<()> {
+    config.validate()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            context: "starting the async runtime".into(),
+            source,
+        })?;
+    runtime.block_on(serve(config, engine, shutdown_signal()))
+}
+
+/// Ctrl-C, or SIGTERM where there is one (what container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Installs the request log: one structured line per request on standard error, as JSON
+/// with `json`; the level comes from `RUST_LOG` (default `info`).
+pub fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,0 +1,145 @@
+//! Prometheus text exposition, written by hand: a handful of counters and one histogram do not
+//! warrant a metrics framework. Counters sit behind one short-held mutex each; a request touches
+//! them once, after its answer is made.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+/// The service's counters.
+#[derive(Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
+    latency: Mutex<BTreeMap<&'static str, Histogram>>,
+    messages: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
+    in_flight: AtomicI64,
+}
+
+impl Metrics {
+    /// Counts one answered request on `route` (the matched path pattern) with its latency.
+    pub fn request(&self, route: &'static str, status: u16, took: Duration) {
+        if let Ok(mut r) = self.requests.lock() {
+            *r.entry((route, status)).or_default() += 1;
+        }
+        let secs = took.as_secs_f64();
+        if let Ok(mut l) = self.latency.lock() {
+            let h = l.entry(route).or_default();
+            for (i, b) in BUCKETS.iter().enumerate() {
+                if secs <= *b {
+                    h.counts[i] += 1;
+                }
+            }
+            h.count += 1;
+            h.sum += secs;
+        }
+    }
+
+    /// Counts one classified message.
+    pub fn message(&self, intent: &'static str, lang: &'static str) {
+        if let Ok(mut m) = self.messages.lock() {
+            *m.entry((intent, lang)).or_default() += 1;
+        }
+    }
+
+    /// A request started (+1) or ended (-1).
+    pub fn in_flight(&self, delta: i64) {
+        self.in_flight.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// The exposition text, with the model's identity as an info metric.
+    pub fn render(&self, model: &sandesh::Manifest) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str(
+            "# HELP sandesh_requests_total HTTP requests answered, by route and status.\n",
+        );
+        out.push_str("# TYPE sandesh_requests_total counter\n");
+        if let Ok(r) = self.requests.lock() {
+            for ((route, status), n) in r.iter() {
+                let _ = writeln!(
+                    out,
+                    "sandesh_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        out.push_str(
+            "# HELP sandesh_request_duration_seconds Time from request to answer, by route.\n",
+        );
+        out.push_str("# TYPE sandesh_request_duration_seconds histogram\n");
+        if let Ok(l) = self.latency.lock() {
+            for (route, h) in l.iter() {
+                for (b, c) in BUCKETS.iter().zip(h.counts) {
+                    let _ = writeln!(
+                        out,
+                        "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {c}"
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "sandesh_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "sandesh_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        out.push_str(
+            "# HELP sandesh_messages_total Messages classified, by intent and language.\n",
+        );
+        out.push_str("# TYPE sandesh_messages_total counter\n");
+        if let Ok(m) = self.messages.lock() {
+            for ((intent, lang), n) in m.iter() {
+                let _ = writeln!(
+                    out,
+                    "sandesh_messages_total{{intent=\"{intent}\",lang=\"{lang}\"}} {n}"
+                );
+            }
+        }
+        out.push_str("# HELP sandesh_requests_in_flight Requests being answered now.\n");
+        out.push_str("# TYPE sandesh_requests_in_flight gauge\n");
+        let _ = writeln!(
+            out,
+            "sandesh_requests_in_flight {}",
+            self.in_flight.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP sandesh_model_info The loaded model (value is always 1).\n");
+        out.push_str("# TYPE sandesh_model_info gauge\n");
+        let _ = writeln!(
+            out,
+            "sandesh_model_info{{kind=\"{}\",format_version=\"{}\",labels=\"{}\",data_sha256=\"{}\"}} 1",
+            escape(&model.kind),
+            model.format_version,
+            escape(&model.labels.join(",")),
+            escape(&model.training.data_sha256),
+        );
+        out
+    }
+}
+
+/// Escapes a label value (backslash, quote, newline).
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
