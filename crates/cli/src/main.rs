@@ -2,6 +2,7 @@
 
 mod classify;
 mod eval;
+mod serve;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,8 @@ enum Command {
     Eval(eval::Args),
     /// Train a model directory from datasets/ train and dev splits.
     Train(train::Args),
+    /// Serve the HTTP API (POST /v1/classify and the rest of CONTRACT.md).
+    Serve(serve::Args),
 }
 
 fn parse_date(s: &str) -> Result<sandesh::Date, String> {
@@ -47,6 +50,10 @@ pub struct Setup {
 }
 
 fn engine(setup: &Setup) -> anyhow::Result<sandesh::Engine> {
+    Ok(builder(setup).build()?)
+}
+
+fn builder(setup: &Setup) -> sandesh::EngineBuilder {
     let mut b = sandesh::Engine::builder();
     if let Some(dir) = &setup.model {
         b = b.model_dir(dir);
@@ -54,7 +61,7 @@ fn engine(setup: &Setup) -> anyhow::Result<sandesh::Engine> {
     if let Some(d) = setup.reference_date {
         b = b.reference(sandesh::Reference::Fixed(d));
     }
-    Ok(b.build()?)
+    b
 }
 
 fn main() -> ExitCode {
@@ -67,6 +74,7 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify::run(&setup, args),
         Command::Eval(args) => eval::run(&setup, args),
         Command::Train(args) => train::run(args),
+        Command::Serve(args) => serve::run(&setup, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
