@@ -327,7 +327,7 @@ fn words_at(scan: &Scan<'_>, i: usize, bare_multiplier: bool) -> Option<Number> 
         }
         // `twenty-one`, `five hundred and ten`
         let joiner = (scan.is(j, "-") && scan.glued(j) && scan.glued(j + 1))
-            || (matches!(scan.tok(j), "and" | "aur" | "और") && !last_unit);
+            || (is_and(scan.tok(j)) && !last_unit);
         if joiner && scan.kind(j + 1) == Some(TokKind::Word) && scan.num_word(j + 1).is_some() {
             j += 1;
         }
