@@ -24,8 +24,9 @@ pub struct Args {
     /// Most messages in one batch
     #[arg(long, env = "SANDESH_MAX_BATCH", default_value_t = defaults::DEFAULT_MAX_BATCH)]
     max_batch: usize,
-    /// Most characters in one message
-    #[arg(long, env = "SANDESH_MAX_CHARS", default_value_t = defaults::DEFAULT_MAX_CHARS)]
+    /// Most characters in one message (the engine's limit)
+    #[arg(long, env = "SANDESH_MAX_CHARS", default_value_t = sandesh::DEFAULT_MAX_CHARS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_chars: usize,
     /// Most requests in flight; past it, 429 with Retry-After
     #[arg(long, env = "SANDESH_MAX_CONCURRENT", default_value_t = defaults::DEFAULT_MAX_CONCURRENT)]
@@ -61,7 +62,6 @@ pub fn run(setup: &Setup, args: Args) -> anyhow::Result<()> {
         api_key: args.api_key,
         max_body_bytes: args.max_body_bytes,
         max_batch: args.max_batch,
-        max_chars: args.max_chars,
         max_concurrent: args.max_concurrent,
         request_timeout: Duration::from_millis(args.request_timeout_ms),
         shutdown_grace: Duration::from_millis(args.shutdown_grace_ms),

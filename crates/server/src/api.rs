@@ -106,25 +106,12 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result
     serde_json::from_value(value).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))
 }
 
-/// The character limit, checked before the engine sees the text (the engine checks it too).
-fn check_chars(state: &AppState, text: &str) -> Result<(), ApiError> {
-    let limit = state.config.max_chars.min(state.engine.max_chars());
-    let chars = text.chars().count();
-    if chars > limit {
-        return Err(ApiError::new(
-            ErrorCode::TextTooLong,
-            format!("the text has {chars} characters, over the limit of {limit}"),
-        ));
-    }
-    Ok(())
-}
-
-/// Classifies one text off the async workers when it is long.
+/// Classifies one text, off the async workers when it is long. The engine refuses texts over
+/// its character limit (`--max-chars`) before any other work.
 pub(crate) async fn classify_text(
     state: &Arc<AppState>,
     text: String,
 ) -> Result<Analysis, ApiError> {
-    check_chars(state, &text)?;
     let analysis = if text.len() <= INLINE_CHARS {
         state.engine.classify(&text)?
     } else {
@@ -184,19 +171,8 @@ pub(crate) async fn classify_batch(State(state): State<Arc<AppState>>, req: Requ
         )
         .into_response();
     }
-    let mut ids = Vec::with_capacity(n);
-    let mut texts = Vec::with_capacity(n);
-    let mut early: Vec<Option<ApiError>> = Vec::with_capacity(n);
-    for m in request.messages {
-        early.push(check_chars(&state, &m.text).err());
-        ids.push(m.id);
-        // Over-long texts are not handed to the engine at all.
-        texts.push(if early.last().is_some_and(Option::is_some) {
-            String::new()
-        } else {
-            m.text
-        });
-    }
+    let (ids, texts): (Vec<_>, Vec<_>) =
+        request.messages.into_iter().map(|m| (m.id, m.text)).unzip();
     // The engine spreads a batch over every core (rayon) on the blocking pool, so the async
     // workers keep accepting requests meanwhile.
     let engine = state.engine.clone();
@@ -207,15 +183,14 @@ pub(crate) async fn classify_batch(State(state): State<Arc<AppState>>, req: Requ
         }
     };
     let mut results = Vec::with_capacity(n);
-    for ((outcome, id), early) in outcomes.into_iter().zip(ids).zip(early) {
-        let item = match (early, outcome) {
-            (Some(e), _) => BatchItem::Failed(error_item(id, e)),
-            (None, Ok(mut a)) => {
+    for (outcome, id) in outcomes.into_iter().zip(ids) {
+        let item = match outcome {
+            Ok(mut a) => {
                 state.metrics.message(a.intent.as_str(), a.lang.as_str());
                 a.id = id;
                 BatchItem::Analysed(a)
             }
-            (None, Err(e)) => BatchItem::Failed(error_item(id, e.into())),
+            Err(e) => BatchItem::Failed(error_item(id, e.into())),
         };
         results.push(item);
     }

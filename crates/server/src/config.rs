@@ -1,5 +1,7 @@
 //! The service's knobs. Every one has a documented default here, a `--flag` on `sandesh serve`
-//! and a `SANDESH_*` variable (the CLI maps both onto [`ServerConfig`]).
+//! and a `SANDESH_*` variable (the CLI maps both onto [`ServerConfig`]). The characters allowed
+//! per message are the engine's limit (`EngineBuilder::max_chars`, `--max-chars`), which the
+//! engine checks before any other work, so the service does not check them again.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,8 +12,6 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default most messages in one batch.
 pub const DEFAULT_MAX_BATCH: usize = 256;
-/// Default most characters in one message (the engine's own default limit).
-pub const DEFAULT_MAX_CHARS: usize = sandesh::DEFAULT_MAX_CHARS;
 /// Default most requests in flight; past it the service answers 429 at once.
 pub const DEFAULT_MAX_CONCURRENT: usize = 512;
 /// Default time a request may take before it is answered 503 `timeout`.
@@ -32,8 +32,6 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Most messages in one batch (413 past it).
     pub max_batch: usize,
-    /// Most characters in one message (413 past it).
-    pub max_chars: usize,
     /// Most requests in flight (429 with `Retry-After` past it; nothing queues without bound).
     pub max_concurrent: usize,
     /// Longest time one request may take.
@@ -62,7 +60,6 @@ impl Default for ServerConfig {
             api_key: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_batch: DEFAULT_MAX_BATCH,
-            max_chars: DEFAULT_MAX_CHARS,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
@@ -89,7 +86,6 @@ impl ServerConfig {
         for (name, v) in [
             ("max-body-bytes", self.max_body_bytes),
             ("max-batch", self.max_batch),
-            ("max-chars", self.max_chars),
             ("max-concurrent", self.max_concurrent),
         ] {
             if v == 0 {

@@ -29,17 +29,9 @@ pub(crate) async fn log_and_count(
         .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_string)
         .unwrap_or_else(|| format!("r{}", state.next_request.fetch_add(1, Ordering::Relaxed)));
-    let route: &'static str = match req.extensions().get::<MatchedPath>().map(|p| p.as_str()) {
-        Some("/v1/classify") => "/v1/classify",
-        Some("/classify") => "/classify",
-        Some("/v1/classify/batch") => "/v1/classify/batch",
-        Some("/v1/model") => "/v1/model",
-        Some("/metrics") => "/metrics",
-        Some("/healthz") => "/healthz",
-        Some("/readyz") => "/readyz",
-        Some("/v1/webhooks/whatsapp") => "/v1/webhooks/whatsapp",
-        _ => "other",
-    };
+    // The matched pattern (an `Arc<str>` inside, cheap to keep); "other" for unknown paths.
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("other", |p| p.as_str());
     let method = req.method().clone();
     state.metrics.in_flight(1);
     let mut response = next.run(req).await;

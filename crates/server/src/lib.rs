@@ -108,7 +108,7 @@ pub async fn serve(
             context: format!("binding {}", config.addr),
             source,
         })?;
-    serve_on(listener, config, engine, shutdown).await
+    serve_bound(listener, config, engine, shutdown).await
 }
 
 /// As [`serve`], on a listener already bound (tests bind port 0).
@@ -119,6 +119,16 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     config.validate()?;
+    serve_bound(listener, config, engine, shutdown).await
+}
+
+/// Serves on `listener` under a `config` already validated.
+async fn serve_bound(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    engine: sandesh::Engine,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let grace = config.shutdown_grace;
     let state = AppState::new(engine, config);
     let addr = listener.local_addr().ok();
@@ -149,7 +159,6 @@ pub async fn serve_on(
 
 /// Runs the service on a runtime of its own until Ctrl-C or SIGTERM: what `sandesh serve` calls.
 pub fn run(config: ServerConfig, engine: sandesh::Engine) -> Result<()> {
-    config.validate()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

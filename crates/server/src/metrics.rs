@@ -20,32 +20,45 @@ struct Histogram {
     sum: f64,
 }
 
+/// What one route has answered: counts by status and the latency histogram.
+#[derive(Default)]
+struct RouteStats {
+    statuses: BTreeMap<u16, u64>,
+    latency: Histogram,
+}
+
 /// The service's counters.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
-    latency: Mutex<BTreeMap<&'static str, Histogram>>,
+    /// Keyed by the matched path pattern, so the set stays as small as the router's.
+    routes: Mutex<BTreeMap<String, RouteStats>>,
     messages: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     in_flight: AtomicI64,
 }
 
 impl Metrics {
     /// Counts one answered request on `route` (the matched path pattern) with its latency.
-    pub fn request(&self, route: &'static str, status: u16, took: Duration) {
-        if let Ok(mut r) = self.requests.lock() {
-            *r.entry((route, status)).or_default() += 1;
+    pub fn request(&self, route: &str, status: u16, took: Duration) {
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        // Allocates the key once per route, not once per request.
+        if !routes.contains_key(route) {
+            routes.insert(route.to_string(), RouteStats::default());
         }
+        let Some(stats) = routes.get_mut(route) else {
+            return;
+        };
+        *stats.statuses.entry(status).or_default() += 1;
         let secs = took.as_secs_f64();
-        if let Ok(mut l) = self.latency.lock() {
-            let h = l.entry(route).or_default();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if secs <= *b {
-                    h.counts[i] += 1;
-                }
+        let h = &mut stats.latency;
+        for (i, b) in BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                h.counts[i] += 1;
             }
-            h.count += 1;
-            h.sum += secs;
         }
+        h.count += 1;
+        h.sum += secs;
     }
 
     /// Counts one classified message.
@@ -67,8 +80,9 @@ impl Metrics {
             "# HELP sandesh_requests_total HTTP requests answered, by route and status.\n",
         );
         out.push_str("# TYPE sandesh_requests_total counter\n");
-        if let Ok(r) = self.requests.lock() {
-            for ((route, status), n) in r.iter() {
+        let routes = self.routes.lock().ok();
+        for (route, stats) in routes.iter().flat_map(|r| r.iter()) {
+            for (status, n) in &stats.statuses {
                 let _ = writeln!(
                     out,
                     "sandesh_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
@@ -79,31 +93,31 @@ impl Metrics {
             "# HELP sandesh_request_duration_seconds Time from request to answer, by route.\n",
         );
         out.push_str("# TYPE sandesh_request_duration_seconds histogram\n");
-        if let Ok(l) = self.latency.lock() {
-            for (route, h) in l.iter() {
-                for (b, c) in BUCKETS.iter().zip(h.counts) {
-                    let _ = writeln!(
-                        out,
-                        "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {c}"
-                    );
-                }
+        for (route, stats) in routes.iter().flat_map(|r| r.iter()) {
+            let h = &stats.latency;
+            for (b, c) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(
                     out,
-                    "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
-                let _ = writeln!(
-                    out,
-                    "sandesh_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                    h.sum
-                );
-                let _ = writeln!(
-                    out,
-                    "sandesh_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                    h.count
+                    "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {c}"
                 );
             }
+            let _ = writeln!(
+                out,
+                "sandesh_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "sandesh_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "sandesh_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
         }
+        drop(routes);
         out.push_str(
             "# HELP sandesh_messages_total Messages classified, by intent and language.\n",
         );
