@@ -11,6 +11,7 @@
 //! priority = "normal"       # required, not empty (free text: low, normal, high, urgent, ...)
 //! sla_minutes = 240         # optional, at least 1: minutes within which to answer
 //! assignee = "Priya"        # optional: a person or team
+//! forward = "https://n8n.example.in/webhook/inbox"  # optional: where the service POSTs it
 //!
 //! [[rule]]
 //! name = "big-payments"     # required, unique: error messages name the rule by it
@@ -86,6 +87,7 @@ pub const DEFAULT_CURRENCY: &str = "INR";
 pub struct Routes {
     rules: Vec<Rule>,
     default: Route,
+    default_forward: Option<String>,
 }
 
 /// One routing rule: conditions on an analysis and the route they give.
@@ -95,6 +97,7 @@ pub struct Rule {
     position: usize,
     conditions: Conditions,
     route: Route,
+    forward: Option<String>,
 }
 
 /// What a rule asks of an analysis; `None` and empty lists ask nothing.
@@ -159,6 +162,31 @@ impl Routes {
     pub fn default_route(&self) -> &Route {
         &self.default
     }
+
+    /// The URL `analysis` is forwarded to: the `forward` of the first matching rule, else the
+    /// default's. Forwarding is the service's job; the library only keeps the address, and
+    /// keeps it out of the analysis (webhook URLs often carry a secret).
+    pub fn forward(&self, analysis: &Analysis) -> Option<&str> {
+        match self.matching_rule(analysis) {
+            Some(rule) => rule.forward(),
+            None => self.default_forward.as_deref(),
+        }
+    }
+
+    /// Every forward URL in the file with where it is (`rule "name"` or `[default]`), for a
+    /// service to check before it starts.
+    pub fn forward_urls(&self) -> Vec<(String, &str)> {
+        let rules = self
+            .rules
+            .iter()
+            .filter_map(|r| Some((format!("rule {:?}", r.name), r.forward()?)));
+        self.default_forward
+            .as_deref()
+            .map(|u| ("[default]".to_string(), u))
+            .into_iter()
+            .chain(rules)
+            .collect()
+    }
 }
 
 impl FromStr for Routes {
@@ -183,6 +211,11 @@ impl Rule {
     /// The route the rule gives.
     pub fn route(&self) -> &Route {
         &self.route
+    }
+
+    /// The URL the rule's messages are forwarded to, if it has one.
+    pub fn forward(&self) -> Option<&str> {
+        self.forward.as_deref()
     }
 
     /// Whether every condition of the rule holds for `analysis`.
@@ -455,6 +488,7 @@ struct RawDefault {
     priority: Option<Spanned<String>>,
     sla_minutes: Option<Spanned<u32>>,
     assignee: Option<Spanned<String>>,
+    forward: Option<Spanned<String>>,
 }
 
 /// A `[[rule]]` table as written; the route keys repeat `RawDefault`'s because serde cannot
@@ -475,6 +509,7 @@ struct RawRule {
     priority: Option<Spanned<String>>,
     sla_minutes: Option<Spanned<u32>>,
     assignee: Option<Spanned<String>>,
+    forward: Option<Spanned<String>>,
 }
 
 /// One part of the file (the top level, `[default]` or a `[[rule]]`): builds its errors,
@@ -524,13 +559,15 @@ impl Section<'_> {
         }
     }
 
+    /// The route and forward URL of a table.
     fn route(
         &self,
         queue: Option<Spanned<String>>,
         priority: Option<Spanned<String>>,
         sla_minutes: Option<Spanned<u32>>,
         assignee: Option<Spanned<String>>,
-    ) -> Result<Route, RoutesError> {
+        forward: Option<Spanned<String>>,
+    ) -> Result<(Route, Option<String>), RoutesError> {
         let queue = queue.ok_or_else(|| self.missing("queue", "the queue messages go to"))?;
         let priority = priority.ok_or_else(|| {
             self.missing("priority", "a label such as low, normal, high or urgent")
@@ -554,12 +591,18 @@ impl Section<'_> {
                 ));
             }
         }
-        Ok(Route {
+        if let Some(url) = &forward {
+            if let Err(why) = check_url(url.get_ref()) {
+                return Err(self.at("forward", url, why));
+            }
+        }
+        let route = Route {
             queue: queue.into_inner(),
             priority: priority.into_inner(),
             sla_minutes: sla_minutes.map(Spanned::into_inner),
             assignee: assignee.map(Spanned::into_inner),
-        })
+        };
+        Ok((route, forward.map(Spanned::into_inner)))
     }
 
     /// The labels of a list key, each read with `FromStr`; an empty list is refused since it
@@ -667,7 +710,13 @@ fn parse(src: &str) -> Result<Routes, RoutesError> {
     };
     let raw = RawDefault::deserialize(ValueDeserializer::from(default.clone()))
         .map_err(|e| default_section.serde_error(table, e))?;
-    let default = default_section.route(raw.queue, raw.priority, raw.sla_minutes, raw.assignee)?;
+    let (default, default_forward) = default_section.route(
+        raw.queue,
+        raw.priority,
+        raw.sla_minutes,
+        raw.assignee,
+        raw.forward,
+    )?;
 
     let items: &[Spanned<DeValue<'_>>] = match root.get("rule") {
         None => &[],
@@ -738,7 +787,11 @@ fn parse(src: &str) -> Result<Routes, RoutesError> {
             });
         }
     }
-    Ok(Routes { rules, default })
+    Ok(Routes {
+        rules,
+        default,
+        default_forward,
+    })
 }
 
 fn build_rule(t: &Section<'_>, position: usize, raw: RawRule) -> Result<Rule, RoutesError> {
@@ -823,7 +876,13 @@ fn build_rule(t: &Section<'_>, position: usize, raw: RawRule) -> Result<Rule, Ro
         max: raw.max_amount.map(Spanned::into_inner),
     });
 
-    let route = t.route(raw.queue, raw.priority, raw.sla_minutes, raw.assignee)?;
+    let (route, forward) = t.route(
+        raw.queue,
+        raw.priority,
+        raw.sla_minutes,
+        raw.assignee,
+        raw.forward,
+    )?;
     Ok(Rule {
         name,
         position,
@@ -836,7 +895,25 @@ fn build_rule(t: &Section<'_>, position: usize, raw: RawRule) -> Result<Rule, Ro
             amount,
         },
         route,
+        forward,
     })
+}
+
+/// Whether `url` can be forwarded to: `http://` or `https://`, a host, no spaces. The service
+/// parses it fully before it starts; this catches typos where the file is read.
+fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{url:?} is not an http:// or https:// URL"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("{url:?} has no host"));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(format!("{url:?} contains a space"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1278,6 +1355,61 @@ mod tests {
         );
         // Equal bounds are a valid (narrow) range.
         routes("[[rule]]\nname = \"conf\"\nmin_confidence = 0.5\nmax_confidence = 0.5\nqueue = \"q\"\npriority = \"p\"\n");
+    }
+
+    #[test]
+    fn forward_urls_go_with_their_rule_and_stay_out_of_the_analysis() {
+        let r = Routes::from_toml_str(
+            "[default]\nqueue = \"inbox\"\npriority = \"low\"\nforward = \"http://127.0.0.1:9/inbox\"\n\
+             [[rule]]\nname = \"pay\"\nintent = \"payment\"\nqueue = \"accounts\"\npriority = \"high\"\n\
+             forward = \"https://hooks.example.in/pay?token=s3cret\"\n\
+             [[rule]]\nname = \"jobs\"\nintent = \"hiring\"\nqueue = \"hr\"\npriority = \"low\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut pay = analysis(Intent::Payment, 0.9, Lang::Hinglish, vec![]);
+        let hire = analysis(Intent::Hiring, 0.9, Lang::En, vec![]);
+        let other = analysis(Intent::Other, 0.9, Lang::En, vec![]);
+        assert_eq!(
+            r.forward(&pay),
+            Some("https://hooks.example.in/pay?token=s3cret")
+        );
+        // A matching rule without `forward` does not fall back to the default's URL.
+        assert_eq!(r.forward(&hire), None);
+        assert_eq!(r.forward(&other), Some("http://127.0.0.1:9/inbox"));
+        assert_eq!(
+            r.forward_urls(),
+            vec![
+                ("[default]".to_string(), "http://127.0.0.1:9/inbox"),
+                (
+                    "rule \"pay\"".to_string(),
+                    "https://hooks.example.in/pay?token=s3cret"
+                ),
+            ]
+        );
+        r.apply(&mut pay);
+        let json = serde_json::to_string(&pay).unwrap();
+        assert!(!json.contains("s3cret"), "{json}");
+    }
+
+    #[test]
+    fn forward_urls_are_checked_where_they_are_written() {
+        for (url, why) in [
+            ("ftp://example.in/x", "not an http:// or https:// URL"),
+            ("hooks.example.in/x", "not an http:// or https:// URL"),
+            ("https:///path", "has no host"),
+            ("http://:8080/x", "has no host"),
+            ("https://example.in/a b", "contains a space"),
+        ] {
+            let e = error(&format!(
+                "[[rule]]\nname = \"fwd\"\nqueue = \"q\"\npriority = \"p\"\nforward = \"{url}\"\n"
+            ));
+            assert_mentions(&e, &["rule \"fwd\"", "`forward`", "line 8", why]);
+        }
+        let e =
+            Routes::from_toml_str("[default]\nqueue = \"q\"\npriority = \"p\"\nforward = \"\"\n")
+                .unwrap_err()
+                .to_string();
+        assert_mentions(&e, &["[default]", "`forward`"]);
     }
 
     #[test]
