@@ -7,12 +7,13 @@
 use crate::{ApiError, AppState};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sandesh::{Analysis, ErrorCode, MessageId};
 use serde::Deserialize;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// Messages up to this many characters are classified on the async worker itself (a few tens
@@ -44,20 +45,21 @@ struct BatchRequest {
 /// Reads a JSON body of `T`, checking type, size, encoding and shape in that order.
 pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
 ) -> Result<T, ApiError> {
-    let bytes = read_body(state, headers, body, true).await?;
+    let bytes = read_body(state, parts, body, true).await?;
     parse_json(&bytes)
 }
 
 /// The body's bytes within the size limit; with `json`, only for a JSON `Content-Type`.
 pub(crate) async fn read_body(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
     json: bool,
 ) -> Result<Bytes, ApiError> {
+    let headers = &parts.headers;
     if json {
         let ctype = headers
             .get(header::CONTENT_TYPE)
@@ -85,10 +87,23 @@ pub(crate) async fn read_body(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    axum::body::to_bytes(body, limit)
+    // While the body is read, a timeout is the client's doing (408), not the service's (503).
+    let reading = parts.extensions.get::<ReadingBody>();
+    if let Some(r) = reading {
+        r.0.store(true, Ordering::SeqCst);
+    }
+    let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| too_large())
+        .map_err(|_| too_large());
+    if let Some(r) = reading {
+        r.0.store(false, Ordering::SeqCst);
+    }
+    bytes
 }
+
+/// Set by the timeout guard; true while a handler waits for the request body.
+#[derive(Clone, Default)]
+pub(crate) struct ReadingBody(pub(crate) Arc<AtomicBool>);
 
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.is_empty() {
@@ -129,7 +144,7 @@ pub(crate) async fn classify_text(
 /// `POST /v1/classify`
 pub(crate) async fn classify(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let request: ClassifyRequest = match read_json(&state, &parts.headers, body).await {
+    let request: ClassifyRequest = match read_json(&state, &parts, body).await {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
@@ -156,7 +171,7 @@ pub(crate) async fn classify(State(state): State<Arc<AppState>>, req: Request) -
 /// (empty, too long) gets `{"id", "error"}` in its place and the others are still answered.
 pub(crate) async fn classify_batch(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let request: BatchRequest = match read_json(&state, &parts.headers, body).await {
+    let request: BatchRequest = match read_json(&state, &parts, body).await {
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };

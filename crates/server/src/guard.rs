@@ -1,7 +1,7 @@
 //! Layers around every handler: the request log and metrics, the API key, the concurrency limit
 //! and the timeout.
 
-use crate::api::{LoggedIntent, LoggedText};
+use crate::api::{LoggedIntent, LoggedText, ReadingBody};
 use crate::{ApiError, AppState};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
@@ -58,7 +58,7 @@ pub(crate) async fn log_and_count(
 }
 
 /// The concurrency limit (429 at once past it: nothing waits in an unbounded queue) and the
-/// request timeout (503). Health probes pass freely so that a saturated service still answers
+/// request timeout (408 `body_timeout` while the client still owes its body, else 503). Health probes pass freely so that a saturated service still answers
 /// its orchestrator.
 pub(crate) async fn limit_and_time(
     State(state): State<Arc<AppState>>,
@@ -79,8 +79,19 @@ pub(crate) async fn limit_and_time(
         .into_response();
     };
     let timeout = state.config.request_timeout;
+    let reading = ReadingBody::default();
+    let mut req = req;
+    req.extensions_mut().insert(reading.clone());
     let response = match tokio::time::timeout(timeout, next.run(req)).await {
         Ok(r) => r,
+        Err(_) if reading.0.load(Ordering::SeqCst) => ApiError::new(
+            ErrorCode::BodyTimeout,
+            format!(
+                "the request body did not arrive within {} ms",
+                timeout.as_millis()
+            ),
+        )
+        .into_response(),
         Err(_) => ApiError::new(
             ErrorCode::Timeout,
             format!("the request took longer than {} ms", timeout.as_millis()),

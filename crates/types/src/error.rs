@@ -46,13 +46,15 @@ pub enum ErrorCode {
     Overloaded,
     /// The request took longer than the configured timeout.
     Timeout,
+    /// The client had not sent the whole body when the request timeout ran out.
+    BodyTimeout,
     /// The service is shutting down or not ready.
     Unavailable,
 }
 
 impl ErrorCode {
     /// Every code, for tables and tests.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::EmptyText,
         ErrorCode::TextTooLong,
         ErrorCode::InvalidUtf8,
@@ -73,6 +75,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::Overloaded,
         ErrorCode::Timeout,
+        ErrorCode::BodyTimeout,
         ErrorCode::Unavailable,
     ];
 }
@@ -101,6 +104,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Overloaded => "overloaded",
             ErrorCode::Timeout => "timeout",
+            ErrorCode::BodyTimeout => "body_timeout",
             ErrorCode::Unavailable => "unavailable",
         }
     }
@@ -118,6 +122,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Overloaded => 429,
             ErrorCode::InvalidModel | ErrorCode::Io | ErrorCode::Internal => 500,
+            ErrorCode::BodyTimeout => 408,
             ErrorCode::Timeout | ErrorCode::Unavailable => 503,
         }
     }
