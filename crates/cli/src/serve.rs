@@ -54,6 +54,24 @@ pub struct Args {
         requires = "whatsapp_verify_token"
     )]
     whatsapp_app_secret: Option<String>,
+    /// Most webhook analyses waiting to be forwarded; past it the webhook answers 429
+    #[arg(long, env = "SANDESH_FORWARD_QUEUE", default_value_t = defaults::DEFAULT_FORWARD_QUEUE)]
+    forward_queue: usize,
+    /// Most analyses being forwarded at once
+    #[arg(long, env = "SANDESH_FORWARD_CONCURRENCY", default_value_t = defaults::DEFAULT_FORWARD_CONCURRENCY)]
+    forward_concurrency: usize,
+    /// Attempts per forwarded analysis, the first included
+    #[arg(long, env = "SANDESH_FORWARD_ATTEMPTS", default_value_t = defaults::DEFAULT_FORWARD_ATTEMPTS)]
+    forward_attempts: u32,
+    /// Time one forwarding attempt may take, in milliseconds
+    #[arg(long, env = "SANDESH_FORWARD_TIMEOUT_MS", default_value_t = defaults::DEFAULT_FORWARD_TIMEOUT.as_millis() as u64)]
+    forward_timeout_ms: u64,
+    /// Wait before the first forwarding retry, in milliseconds; it doubles for each further one
+    #[arg(long, env = "SANDESH_FORWARD_BACKOFF_MS", default_value_t = defaults::DEFAULT_FORWARD_BACKOFF.as_millis() as u64)]
+    forward_backoff_ms: u64,
+    /// Key of the X-Sandesh-Signature-256 HMAC on forwarded analyses (unsigned without it)
+    #[arg(long, env = "SANDESH_FORWARD_SECRET", hide_env_values = true)]
+    forward_secret: Option<String>,
 }
 
 pub fn run(setup: &Setup, args: Args) -> anyhow::Result<()> {
@@ -72,6 +90,14 @@ pub fn run(setup: &Setup, args: Args) -> anyhow::Result<()> {
                 verify_token,
                 app_secret: args.whatsapp_app_secret,
             }),
+        forward: sandesh_server::ForwardConfig {
+            queue: args.forward_queue,
+            concurrency: args.forward_concurrency,
+            attempts: args.forward_attempts,
+            timeout: Duration::from_millis(args.forward_timeout_ms),
+            backoff: Duration::from_millis(args.forward_backoff_ms),
+            secret: args.forward_secret,
+        },
     };
     // Refuse a bad setting before loading anything.
     config.validate()?;

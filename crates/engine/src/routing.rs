@@ -1788,6 +1788,9 @@ mod tests {
                 "{text}: {a:?}"
             );
             assert_eq!(a.route.as_ref(), Some(routes.route(&a)), "{text}");
+            let forward = (expected == "big-payments")
+                .then_some("https://n8n.example.in/webhook/big-payments");
+            assert_eq!(routes.forward(&a), forward, "{text}");
         }
     }
 

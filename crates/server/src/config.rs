@@ -42,6 +42,8 @@ pub struct ServerConfig {
     pub log_text: bool,
     /// WhatsApp Cloud API webhook settings; the webhook routes answer 404 without them.
     pub whatsapp: Option<WhatsAppConfig>,
+    /// Delivery of webhook analyses to the `forward` URLs of their routes.
+    pub forward: ForwardConfig,
 }
 
 /// The WhatsApp Cloud API webhook: Meta's verification handshake and payload signature.
@@ -65,6 +67,7 @@ impl Default for ServerConfig {
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             log_text: false,
             whatsapp: None,
+            forward: ForwardConfig::default(),
         }
     }
 }
@@ -97,12 +100,78 @@ impl ServerConfig {
                 "--request-timeout must be above 0".into(),
             ));
         }
+        self.forward.validate()?;
         if let Some(w) = &self.whatsapp {
             if w.verify_token.is_empty() {
                 return Err(crate::Error::Config(
                     "the WhatsApp verify token is empty".into(),
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+/// How analyses are forwarded to the URLs routes name (webhook messages only).
+#[derive(Debug, Clone)]
+pub struct ForwardConfig {
+    /// Most events waiting for delivery (beyond those being delivered).
+    pub queue: usize,
+    /// Most deliveries at once, retries included.
+    pub concurrency: usize,
+    /// Attempts per event, the first included.
+    pub attempts: u32,
+    /// Time one attempt may take, connecting included.
+    pub timeout: Duration,
+    /// Wait before the first retry; it doubles for each further one.
+    pub backoff: Duration,
+    /// Key of the `X-Sandesh-Signature-256` HMAC; unsigned without it.
+    pub secret: Option<String>,
+}
+
+/// Default most events waiting for delivery.
+pub const DEFAULT_FORWARD_QUEUE: usize = 1024;
+/// Default most deliveries at once.
+pub const DEFAULT_FORWARD_CONCURRENCY: usize = 8;
+/// Default attempts per event (with the default backoff, the last is about 7.5 s after the first).
+pub const DEFAULT_FORWARD_ATTEMPTS: u32 = 5;
+/// Default time one attempt may take.
+pub const DEFAULT_FORWARD_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default wait before the first retry.
+pub const DEFAULT_FORWARD_BACKOFF: Duration = Duration::from_millis(500);
+
+impl Default for ForwardConfig {
+    fn default() -> Self {
+        ForwardConfig {
+            queue: DEFAULT_FORWARD_QUEUE,
+            concurrency: DEFAULT_FORWARD_CONCURRENCY,
+            attempts: DEFAULT_FORWARD_ATTEMPTS,
+            timeout: DEFAULT_FORWARD_TIMEOUT,
+            backoff: DEFAULT_FORWARD_BACKOFF,
+            secret: None,
+        }
+    }
+}
+
+impl ForwardConfig {
+    /// Every count above zero, a timeout, and a secret that is not empty.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        for (name, v) in [
+            ("forward-queue", self.queue),
+            ("forward-concurrency", self.concurrency),
+            ("forward-attempts", self.attempts as usize),
+        ] {
+            if v == 0 {
+                return Err(crate::Error::Config(format!("--{name} must be above 0")));
+            }
+        }
+        if self.timeout.is_zero() {
+            return Err(crate::Error::Config(
+                "--forward-timeout must be above 0".into(),
+            ));
+        }
+        if self.secret.as_deref().is_some_and(|s| s.is_empty()) {
+            return Err(crate::Error::Config("the forward secret is empty".into()));
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -34,6 +34,16 @@ pub struct Metrics {
     routes: Mutex<BTreeMap<String, RouteStats>>,
     messages: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     in_flight: AtomicI64,
+    /// Forwarded events the receiver took.
+    pub(crate) forward_delivered: AtomicU64,
+    /// Forwarded events given up on (refused, or out of attempts).
+    pub(crate) forward_failed: AtomicU64,
+    /// Attempts after a first one failed.
+    pub(crate) forward_retries: AtomicU64,
+    /// Events refused because the queue was full (their payload got 429).
+    pub(crate) forward_refused: AtomicU64,
+    /// Events queued or being delivered.
+    pub(crate) forward_pending: AtomicI64,
 }
 
 impl Metrics {
@@ -136,6 +146,40 @@ impl Metrics {
             out,
             "sandesh_requests_in_flight {}",
             self.in_flight.load(Ordering::Relaxed)
+        );
+        for (name, help, value) in [
+            (
+                "sandesh_forward_delivered_total",
+                "Forwarded analyses the receiver took.",
+                self.forward_delivered.load(Ordering::Relaxed),
+            ),
+            (
+                "sandesh_forward_failed_total",
+                "Forwarded analyses given up on: refused by the receiver or out of attempts.",
+                self.forward_failed.load(Ordering::Relaxed),
+            ),
+            (
+                "sandesh_forward_retries_total",
+                "Forwarding attempts after a failed one.",
+                self.forward_retries.load(Ordering::Relaxed),
+            ),
+            (
+                "sandesh_forward_refused_total",
+                "Analyses not queued because the forward queue was full (the webhook got 429).",
+                self.forward_refused.load(Ordering::Relaxed),
+            ),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+            );
+        }
+        out.push_str("# HELP sandesh_forward_pending Analyses queued or being forwarded.\n");
+        out.push_str("# TYPE sandesh_forward_pending gauge\n");
+        let _ = writeln!(
+            out,
+            "sandesh_forward_pending {}",
+            self.forward_pending.load(Ordering::Relaxed)
         );
         out.push_str("# HELP sandesh_model_info The loaded model (value is always 1).\n");
         out.push_str("# TYPE sandesh_model_info gauge\n");

@@ -6,9 +6,12 @@
 //! body with the app secret) when a secret is configured, classifies every text message, button
 //! reply and list reply, and answers with the analyses. Delivery statuses are acknowledged and
 //! counted, media and other message types are listed as skipped with the reason. Unknown fields
-//! are ignored, as Meta adds fields over time.
+//! are ignored, as Meta adds fields over time. A message whose route has a `forward` URL is
+//! also queued for delivery there (`crate::forward`); a full queue refuses the whole payload
+//! with 429, so that Meta sends it again rather than anything being lost.
 
 use crate::api::{classify_text, parse_json, read_body};
+use crate::forward::{Event, QueueError};
 use crate::{ApiError, AppState};
 use axum::extract::{Query, Request, State};
 use axum::http::header;
@@ -18,6 +21,7 @@ use hmac::{KeyInit, Mac};
 use sandesh::ErrorCode;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -165,7 +169,7 @@ pub(crate) async fn receive(State(state): State<Arc<AppState>>, req: Request) ->
         .into_response();
     };
     let (parts, body) = req.into_parts();
-    let bytes = match read_body(&state, &parts.headers, body, true).await {
+    let bytes = match read_body(&state, &parts, body, true).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -195,6 +199,7 @@ pub(crate) async fn receive(State(state): State<Arc<AppState>>, req: Request) ->
     }
     let mut results = Vec::new();
     let mut skipped = Vec::new();
+    let mut events = Vec::new();
     let mut statuses = 0usize;
     for change in payload.entry.into_iter().flat_map(|e| e.changes) {
         statuses += change.value.statuses.len();
@@ -206,19 +211,62 @@ pub(crate) async fn receive(State(state): State<Arc<AppState>>, req: Request) ->
                     continue;
                 }
             };
-            match classify_text(&state, words).await {
-                Ok(a) => results.push(serde_json::json!({
-                    "message_id": m.id,
-                    "from": m.from,
-                    "timestamp": m.timestamp,
-                    "type": m.kind,
-                    "analysis": a,
-                })),
-                Err(e) => skipped.push(serde_json::json!({
-                    "message_id": m.id,
-                    "reason": e.message,
-                    "code": e.code.as_str(),
-                })),
+            let analysis = match classify_text(&state, words.clone()).await {
+                Ok(a) => a,
+                Err(e) => {
+                    skipped.push(serde_json::json!({
+                        "message_id": m.id,
+                        "reason": e.message,
+                        "code": e.code.as_str(),
+                    }));
+                    continue;
+                }
+            };
+            let url = state.forwarder.as_ref().and_then(|f| {
+                let routes = state.engine.routes()?;
+                f.url(routes.forward(&analysis)?)
+            });
+            let mut result = serde_json::json!({
+                "message_id": m.id,
+                "from": m.from,
+                "timestamp": m.timestamp,
+                "type": m.kind,
+                "text": words,
+                "analysis": analysis,
+            });
+            if let Some(url) = url {
+                // The receiver gets the result as it stands, before it is marked queued.
+                events.push(Event {
+                    id: m.id.clone().unwrap_or_else(|| {
+                        format!(
+                            "sandesh-{}",
+                            state.next_request.fetch_add(1, Ordering::Relaxed)
+                        )
+                    }),
+                    url: url.clone(),
+                    body: serde_json::to_vec(&result).unwrap_or_default(),
+                });
+                result["forward"] = "queued".into();
+            }
+            results.push(result);
+        }
+    }
+    if let Some(forwarder) = &state.forwarder {
+        match forwarder.enqueue(events) {
+            Ok(()) => {}
+            // Nothing of this payload was queued; Meta delivers it again after a non-200.
+            Err(QueueError::Full(capacity)) => {
+                return ApiError::new(
+                    ErrorCode::Overloaded,
+                    format!(
+                    "the forward queue is full ({capacity} analyses); send the payload again later"
+                ),
+                )
+                .into_response()
+            }
+            Err(QueueError::Closed) => {
+                return ApiError::new(ErrorCode::Unavailable, "the service is shutting down")
+                    .into_response()
             }
         }
     }
