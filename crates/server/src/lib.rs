@@ -7,7 +7,8 @@
 //!
 //! Endpoints (`../shared/CONTRACT.md`): `POST /v1/classify` (alias `/classify`),
 //! `POST /v1/classify/batch`, `GET /healthz`, `GET /readyz`, `GET /metrics`, `GET /v1/model`,
-//! and the WhatsApp Cloud API webhook `GET|POST /v1/webhooks/whatsapp`. Every error is JSON
+//! `GET /openapi.json` (the OpenAPI 3.1 description of all of them), and the WhatsApp Cloud
+//! API webhook `GET|POST /v1/webhooks/whatsapp`. Every error is JSON
 //! `{"error": {"code", "message"}}` with the status of its code in `sandesh_types::ErrorCode`.
 //!
 //! ```no_run
@@ -22,11 +23,13 @@
 mod api;
 pub mod config;
 mod error;
+mod forward;
 mod guard;
 mod metrics;
+mod openapi;
 mod webhook;
 
-pub use config::{ServerConfig, WhatsAppConfig};
+pub use config::{ForwardConfig, ServerConfig, WhatsAppConfig};
 pub use error::{ApiError, Error, Result};
 
 use axum::routing::{get, post};
@@ -40,23 +43,38 @@ use tokio::sync::Semaphore;
 pub struct AppState {
     engine: Arc<sandesh::Engine>,
     config: ServerConfig,
-    metrics: metrics::Metrics,
+    metrics: Arc<metrics::Metrics>,
+    /// Present when some route has a `forward` URL.
+    forwarder: Option<forward::Forwarder>,
     permits: Arc<Semaphore>,
     shutting_down: AtomicBool,
     next_request: AtomicU64,
 }
 
 impl AppState {
-    /// State for `engine` under `config`.
-    pub fn new(engine: sandesh::Engine, config: ServerConfig) -> Arc<Self> {
-        Arc::new(AppState {
+    /// State for `engine` under `config`, both checked: the config's limits, and every forward
+    /// URL of the engine's routes. Starts the forwarding task, so it must be called within a
+    /// Tokio runtime.
+    pub fn new(engine: sandesh::Engine, config: ServerConfig) -> Result<Arc<Self>> {
+        config.validate()?;
+        let metrics = Arc::new(metrics::Metrics::default());
+        let forwarder =
+            forward::Forwarder::start(engine.routes(), &config.forward, metrics.clone())?;
+        if forwarder.is_some() && config.whatsapp.is_none() {
+            tracing::warn!(
+                "routes name forward URLs, but only webhook messages are forwarded and the \
+                 WhatsApp webhook is off (set --whatsapp-verify-token)"
+            );
+        }
+        Ok(Arc::new(AppState {
             engine: Arc::new(engine),
             permits: Arc::new(Semaphore::new(config.max_concurrent)),
             config,
-            metrics: metrics::Metrics::default(),
+            metrics,
+            forwarder,
             shutting_down: AtomicBool::new(false),
             next_request: AtomicU64::new(1),
-        })
+        }))
     }
 }
 
@@ -76,6 +94,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     let open = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/readyz", get(api::readyz))
+        .route("/openapi.json", get(openapi::document))
         .route(
             "/v1/webhooks/whatsapp",
             get(webhook::verify).post(webhook::receive),
@@ -94,21 +113,22 @@ pub fn app(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Serves `engine` under `config` until `shutdown` completes, then lets requests in flight
-/// finish for up to `config.shutdown_grace`.
+/// Serves `engine` under `config` until `shutdown` completes, then lets requests in flight,
+/// and analyses being forwarded, finish for up to `config.shutdown_grace`.
 pub async fn serve(
     config: ServerConfig,
     engine: sandesh::Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    config.validate()?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
+    let addr = config.addr;
+    let state = AppState::new(engine, config)?;
+    let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| Error::Io {
-            context: format!("binding {}", config.addr),
+            context: format!("binding {addr}"),
             source,
         })?;
-    serve_bound(listener, config, engine, shutdown).await
+    serve_bound(listener, state, shutdown).await
 }
 
 /// As [`serve`], on a listener already bound (tests bind port 0).
@@ -118,43 +138,56 @@ pub async fn serve_on(
     engine: sandesh::Engine,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    config.validate()?;
-    serve_bound(listener, config, engine, shutdown).await
+    let state = AppState::new(engine, config)?;
+    serve_bound(listener, state, shutdown).await
 }
 
-/// Serves on `listener` under a `config` already validated.
+/// Serves on `listener` with `state` already checked.
 async fn serve_bound(
     listener: tokio::net::TcpListener,
-    config: ServerConfig,
-    engine: sandesh::Engine,
+    state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let grace = config.shutdown_grace;
-    let state = AppState::new(engine, config);
+    let grace = state.config.shutdown_grace;
     let addr = listener.local_addr().ok();
     tracing::info!(?addr, "sandesh serving");
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // Set when the shutdown signal comes: the end of the grace period.
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(None::<tokio::time::Instant>);
     let flag = state.clone();
     let signal = async move {
         shutdown.await;
         flag.shutting_down
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        let _ = stop_tx.send(true);
+        let _ = stop_tx.send(Some(tokio::time::Instant::now() + grace));
         tracing::info!("shutting down: finishing requests in flight");
     };
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(signal);
-    let mut stop_rx = stop_rx;
+    let server = axum::serve(listener, app(state.clone())).with_graceful_shutdown(signal);
+    let ends = stop_rx.clone();
     let deadline = async move {
-        let _ = stop_rx.wait_for(|stopped| *stopped).await;
-        tokio::time::sleep(grace).await;
+        let end = stop_rx
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|end| *end);
+        match end {
+            Some(end) => tokio::time::sleep_until(end).await,
+            None => std::future::pending::<()>().await,
+        }
     };
-    tokio::select! {
+    let served = tokio::select! {
         r = server => r.map_err(|source| Error::Io { context: "serving".into(), source }),
         _ = deadline => {
             tracing::warn!(?grace, "grace period over: closing remaining connections");
             Ok(())
         }
+    };
+    // Requests are answered; analyses still being forwarded get what is left of the grace.
+    if let Some(forwarder) = &state.forwarder {
+        let now = tokio::time::Instant::now();
+        let end = ends.borrow().unwrap_or(now);
+        forwarder.drain(end.saturating_duration_since(now)).await;
     }
+    served
 }
 
 /// Runs the service on a runtime of its own until Ctrl-C or SIGTERM: what `sandesh serve` calls.

@@ -13,6 +13,11 @@ use tokio::sync::oneshot;
 
 const KEY: &str = "test-key-7f3a";
 
+#[path = "support/forwarding.rs"]
+mod forwarding;
+#[path = "support/openapi.rs"]
+mod openapi;
+
 fn engine() -> sandesh::Engine {
     static ENGINE: OnceLock<sandesh::Engine> = OnceLock::new();
     ENGINE
@@ -114,7 +119,32 @@ async fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
         }
     }
     drop(writer);
-    parse_reply(&buf)
+    let reply = parse_reply(&buf);
+    // Every answer must be what the OpenAPI document says. Deliberately broken request lines
+    // name no method and path to look up, so they go unchecked.
+    let line = request.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = std::str::from_utf8(line)
+        .unwrap_or("")
+        .trim_end_matches('\r');
+    let mut parts = line.split(' ');
+    if let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    {
+        if !method.is_empty()
+            && method.bytes().all(|b| b.is_ascii_uppercase())
+            && target.starts_with('/')
+            && version.starts_with("HTTP/")
+        {
+            openapi::check(
+                method,
+                target,
+                reply.status,
+                reply.header("content-type"),
+                &reply.body,
+            );
+        }
+    }
+    reply
 }
 
 async fn read_reply(s: &mut TcpStream) -> Reply {
@@ -674,7 +704,8 @@ async fn saturation_answers_429_and_never_queues() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_request_over_the_timeout_gets_503() {
+async fn timeouts_blame_the_slow_party() {
+    // A client that stops half-way through its body gets 408: the delay is its own.
     let config = ServerConfig {
         request_timeout: Duration::from_millis(300),
         ..ServerConfig::default()
@@ -690,7 +721,23 @@ async fn a_request_over_the_timeout_gets_503() {
     let mut s = TcpStream::connect(server.addr).await.unwrap();
     s.write_all(&head[..head.len() - 3]).await.unwrap();
     let r = read_reply(&mut s).await;
-    assert_eq!(r.status, 503);
+    assert_eq!(r.status, 408);
+    assert_eq!(r.code(), "body_timeout");
+    server.stop().await;
+
+    // Work that outlasts the timeout once the body is in gets 503 and Retry-After: about
+    // 900 kB of messages arrive in a few ms on loopback and take far longer than 20 ms to read.
+    let config = ServerConfig {
+        request_timeout: Duration::from_millis(20),
+        ..ServerConfig::default()
+    };
+    let server = Server::start(config).await;
+    let long = "kal 5 baje tak ₹4,500 bhej dunga, order #45821 ka. ".repeat(70);
+    let messages: Vec<Value> = (0..256).map(|i| json!({"id": i, "text": long})).collect();
+    let body = json!({ "messages": messages }).to_string();
+    assert!(body.len() < sandesh_server::config::DEFAULT_MAX_BODY_BYTES);
+    let r = post_json(server.addr, "/v1/classify/batch", None, body.as_bytes()).await;
+    assert_eq!(r.status, 503, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.code(), "timeout");
     assert!(r.header("retry-after").is_some());
     server.stop().await;
@@ -953,5 +1000,77 @@ priority = "normal"
     for x in r.json()["results"].as_array().unwrap() {
         assert!(x["analysis"]["route"]["queue"].is_string(), "{x}");
     }
+    server.stop().await;
+}
+
+/// The OpenAPI document is served, and every path and method it lists is really routed: none
+/// answers 404 or 405 (the answers themselves are checked against the document by `raw`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_is_served_and_lists_every_route() {
+    let mut config = whatsapp(None);
+    config.api_key = Some(KEY.into());
+    let server = Server::start(config).await;
+    let r = get(server.addr, "/openapi.json", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut seen = Vec::new();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            let method = method.to_ascii_uppercase();
+            let (target, body) = match (method.as_str(), path.as_str()) {
+                ("GET", "/v1/webhooks/whatsapp") => (
+                    format!("{path}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=7"),
+                    String::new(),
+                ),
+                ("POST", "/v1/webhooks/whatsapp") => (path.clone(), meta_payload().to_string()),
+                ("POST", "/v1/classify/batch") => (
+                    path.clone(),
+                    json!({"messages": [{"id": 1, "text": "price kya hai?"}]}).to_string(),
+                ),
+                ("POST", _) => (path.clone(), json!({"text": "price kya hai?"}).to_string()),
+                _ => (path.clone(), String::new()),
+            };
+            let auth = format!("Bearer {KEY}");
+            let mut headers = vec![("Authorization", auth.as_str())];
+            if method == "POST" {
+                headers.push(("Content-Type", "application/json"));
+            }
+            let r = raw(
+                server.addr,
+                &request(&method, &target, &headers, body.as_bytes()),
+            )
+            .await;
+            assert!(
+                r.status != 404 && r.status != 405,
+                "{method} {path} is in the document but not routed: {} {:?}",
+                r.status,
+                String::from_utf8_lossy(&r.body)
+            );
+            assert_eq!(r.status, 200, "{method} {path}");
+            seen.push(format!("{method} {path}"));
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "GET /healthz",
+            "GET /metrics",
+            "GET /openapi.json",
+            "GET /readyz",
+            "GET /v1/model",
+            "GET /v1/webhooks/whatsapp",
+            "POST /classify",
+            "POST /v1/classify",
+            "POST /v1/classify/batch",
+            "POST /v1/webhooks/whatsapp",
+        ]
+    );
+    // A path missing from the document is not routed either.
+    let r = get(server.addr, "/v1/openapi.json", Some(KEY)).await;
+    assert_eq!(r.status, 404);
     server.stop().await;
 }
