@@ -1,0 +1,297 @@
+//! Lines of the chat text with their byte offsets and numbers. Line ends are `\n`, `\r\n` or a
+//! lone `\r`; a final line without an end counts. A BOM at the very start is skipped (counted in
+//! offsets). Invalid UTF-8 is replaced by U+FFFD line by line (and counted), never a panic.
+
+use std::io::{self, Read};
+
+/// One line, without its line end.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line<'a> {
+    pub(crate) text: &'a str,
+    /// Byte offset of the line's first byte (after a BOM on line 1).
+    pub(crate) offset: u64,
+    /// 1-based.
+    pub(crate) number: u64,
+    /// Bytes of the line end: 0 (end of text), 1 (`\n` or `\r`) or 2 (`\r\n`).
+    pub(crate) end_len: u8,
+    /// The line held invalid UTF-8, replaced by U+FFFD.
+    pub(crate) lossy: bool,
+}
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Where the next line end is in `bytes`: (index, length), or `None` when there is none yet. A
+/// `\r` as the last byte is reported with length 1 only when `at_eof`.
+#[inline]
+fn line_end(bytes: &[u8], at_eof: bool) -> Option<Option<(usize, u8)>> {
+    match memchr::memchr2(b'\n', b'\r', bytes) {
+        Some(p) => {
+            if bytes.get(p) == Some(&b'\r') {
+                match bytes.get(p + 1) {
+                    Some(b'\n') => Some(Some((p, 2))),
+                    Some(_) => Some(Some((p, 1))),
+                    None if at_eof => Some(Some((p, 1))),
+                    None => None,
+                }
+            } else {
+                Some(Some((p, 1)))
+            }
+        }
+        None => Some(None),
+    }
+}
+
+/// Lines of a string in memory.
+pub(crate) struct StrLines<'a> {
+    s: &'a str,
+    pos: usize,
+    number: u64,
+}
+
+impl<'a> StrLines<'a> {
+    pub(crate) fn new(s: &'a str) -> StrLines<'a> {
+        let pos = if s.as_bytes().starts_with(BOM) { 3 } else { 0 };
+        StrLines { s, pos, number: 0 }
+    }
+
+    pub(crate) fn next_line(&mut self) -> Option<Line<'a>> {
+        let rest = self.s.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let (len, end_len) = match line_end(rest.as_bytes(), true).flatten() {
+            Some((p, e)) => (p, e),
+            None => (rest.len(), 0),
+        };
+        let text = rest.get(..len)?;
+        let offset = self.pos as u64;
+        self.pos += len + end_len as usize;
+        self.number += 1;
+        Some(Line {
+            text,
+            offset,
+            number: self.number,
+            end_len,
+            lossy: false,
+        })
+    }
+}
+
+/// Lines of a byte stream, read in blocks into one reused buffer.
+pub(crate) struct ReadLines<R> {
+    reader: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    offset: u64,
+    number: u64,
+    first: bool,
+    bom: bool,
+    /// Bytes after `start` already searched for a line end without finding one, so that a
+    /// long line arriving in small reads is not searched again from its start.
+    scanned: usize,
+    lossy: String,
+}
+
+const BLOCK: usize = 64 * 1024;
+
+impl<R: Read> ReadLines<R> {
+    /// Lines of `reader`, whose first byte is at `offset` of the chat text and starts line
+    /// `number + 1`. A BOM is looked for only when `offset` is 0.
+    pub(crate) fn new(reader: R, offset: u64, number: u64) -> ReadLines<R> {
+        ReadLines {
+            reader,
+            buf: vec![0; BLOCK],
+            start: 0,
+            end: 0,
+            eof: false,
+            offset,
+            number,
+            first: offset == 0,
+            bom: false,
+            scanned: 0,
+            lossy: String::new(),
+        }
+    }
+
+    /// Reads more bytes after the unread ones; false at the end of the stream.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            // A line longer than the buffer: it has to be held whole anyway.
+            let new_len = self.buf.len().saturating_mul(2);
+            self.buf.resize(new_len, 0);
+        }
+        loop {
+            let target = self.buf.get_mut(self.end..).unwrap_or_default();
+            match self.reader.read(target) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Bytes of the text read so far (all of it after the last line).
+    pub(crate) fn position(&self) -> u64 {
+        self.offset
+    }
+
+    /// A BOM was skipped at the start.
+    pub(crate) fn had_bom(&self) -> bool {
+        self.bom
+    }
+
+    /// The next line, or `None` at the end.
+    pub(crate) fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        if self.first {
+            while self.end - self.start < 3 && !self.eof {
+                self.fill()?;
+            }
+            self.first = false;
+            if self
+                .buf
+                .get(self.start..self.end)
+                .is_some_and(|b| b.starts_with(BOM))
+            {
+                self.start += 3;
+                self.offset += 3;
+                self.bom = true;
+            }
+        }
+        let (len, end_len) = loop {
+            let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+            let unsearched = pending.get(self.scanned..).unwrap_or_default();
+            match line_end(unsearched, self.eof) {
+                Some(Some((p, e))) => break (self.scanned + p, e),
+                Some(None) if self.eof => {
+                    if pending.is_empty() {
+                        return Ok(None);
+                    }
+                    break (pending.len(), 0);
+                }
+                Some(None) => {
+                    self.scanned = pending.len();
+                    self.fill()?;
+                }
+                None => {
+                    // A `\r` last: look at it again once the next byte is known.
+                    self.scanned = pending.len().saturating_sub(1);
+                    self.fill()?;
+                }
+            }
+        };
+        self.scanned = 0;
+        let line_start = self.start;
+        self.start += len + end_len as usize;
+        let offset = self.offset;
+        self.offset += (len + end_len as usize) as u64;
+        self.number += 1;
+        let bytes = self
+            .buf
+            .get(line_start..line_start + len)
+            .unwrap_or_default();
+        let (text, lossy) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t, false),
+            Err(_) => {
+                self.lossy.clear();
+                self.lossy.push_str(&String::from_utf8_lossy(bytes));
+                (self.lossy.as_str(), true)
+            }
+        };
+        Ok(Some(Line {
+            text,
+            offset,
+            number: self.number,
+            end_len,
+            lossy,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect_str(s: &str) -> Vec<(String, u64, u64, u8)> {
+        let mut l = StrLines::new(s);
+        let mut out = Vec::new();
+        while let Some(x) = l.next_line() {
+            out.push((x.text.to_string(), x.offset, x.number, x.end_len));
+        }
+        out
+    }
+
+    fn collect_read(bytes: &[u8], block: usize) -> Vec<(String, u64, u64, u8)> {
+        // A reader that hands out `block` bytes at a time, to cross every boundary.
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut l = ReadLines::new(Slow(bytes, block), 0, 0);
+        let mut out = Vec::new();
+        while let Some(x) = l.next_line().unwrap_or(None) {
+            out.push((x.text.to_string(), x.offset, x.number, x.end_len));
+        }
+        out
+    }
+
+    #[test]
+    fn every_line_end_and_a_bom() {
+        let s = "\u{feff}a\r\nbb\rc\n\nd";
+        let want = vec![
+            ("a".to_string(), 3, 1, 2),
+            ("bb".to_string(), 6, 2, 1),
+            ("c".to_string(), 9, 3, 1),
+            ("".to_string(), 11, 4, 1),
+            ("d".to_string(), 12, 5, 0),
+        ];
+        assert_eq!(collect_str(s), want);
+        for block in [1, 2, 3, 7, 100] {
+            assert_eq!(collect_read(s.as_bytes(), block), want, "block {block}");
+        }
+        assert_eq!(collect_str(""), vec![]);
+        assert_eq!(collect_read(b"", 1), vec![]);
+        assert_eq!(collect_read(b"x\r", 1), vec![("x".to_string(), 0, 1, 1)]);
+        assert_eq!(collect_str("x\n"), vec![("x".to_string(), 0, 1, 1)]);
+    }
+
+    #[test]
+    fn long_lines_and_invalid_utf8() {
+        let long = "x".repeat(3 * BLOCK + 5);
+        let s = format!("{long}\ny");
+        let got = collect_read(s.as_bytes(), BLOCK);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1], ("y".to_string(), long.len() as u64 + 1, 2, 0));
+        let mut l = ReadLines::new(&b"ok\n\xff\xfebad\nok"[..], 0, 0);
+        let mut seen = Vec::new();
+        while let Some(x) = l.next_line().unwrap_or(None) {
+            seen.push((x.text.to_string(), x.lossy));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                ("ok".to_string(), false),
+                ("\u{fffd}\u{fffd}bad".to_string(), true),
+                ("ok".to_string(), false)
+            ]
+        );
+    }
+}
