@@ -1,8 +1,11 @@
 //! Benches and the evaluation harness of Sandesh; see `benches/` and `tests/`.
 //!
-//! This crate holds no library code of its own beyond the paths below, shared by the benches and
-//! the tests.
+//! This crate holds little library code of its own: the paths below, shared by the benches and
+//! the tests, and [`synth`], the deterministic generator of synthetic WhatsApp exports behind
+//! the `synth-export` binary (`scripts/synth-export.sh` writes a 1,000,000-message file).
 #![deny(missing_docs)]
+
+pub mod synth;
 
 use std::path::PathBuf;
 

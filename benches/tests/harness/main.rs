@@ -4,4 +4,5 @@
 mod datasets;
 mod external;
 mod external_entities;
+mod synth;
 mod workspace;
