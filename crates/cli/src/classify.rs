@@ -38,7 +38,7 @@ const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Reads one line (without its `\n`) into `buf`, keeping at most `limit` bytes. Returns the
 /// bytes consumed (0 at the end of input) and whether the line was cut.
-fn read_line_capped(
+pub(crate) fn read_line_capped(
     input: &mut impl BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
