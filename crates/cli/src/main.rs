@@ -2,6 +2,9 @@
 
 mod classify;
 mod eval;
+mod label;
+mod labelled;
+mod report;
 mod serve;
 mod train;
 
@@ -37,6 +40,10 @@ enum Command {
     Train(train::Args),
     /// Serve the HTTP API (POST /v1/classify and the rest of CONTRACT.md).
     Serve(serve::Args),
+    /// Label WhatsApp chat exports (.txt, .zip, folders): one analysed message per line.
+    Label(label::Args),
+    /// Write the operations report (HTML or JSON) of a labelled chat history.
+    Report(report::Args),
 }
 
 fn parse_date(s: &str) -> Result<sandesh::Date, String> {
@@ -75,6 +82,8 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&setup, args),
         Command::Train(args) => train::run(args),
         Command::Serve(args) => serve::run(&setup, args),
+        Command::Report(args) => report::run(&setup, args),
+        Command::Label(args) => label::run(&setup, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

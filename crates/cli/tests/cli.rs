@@ -6,6 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "support/label.rs"]
+mod label;
+#[path = "support/report.rs"]
+mod report;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sandesh"));
     c.env_remove("SANDESH_MODEL_DIR");
