@@ -199,7 +199,12 @@ pub(crate) fn classify(text: &str, ios: bool, key: &mut String) -> Classified {
     let p = Placeholders::get();
     let t = trim_leading_marks(text);
     let marked = t.len() != text.len();
-    let first = t.lines().next().unwrap_or("");
+    // `t.lines().next()`, by memchr.
+    let newline = memchr::memchr(b'\n', t.as_bytes());
+    let first = match newline.and_then(|p| t.get(..p)) {
+        Some(l) => l.strip_suffix('\r').unwrap_or(l),
+        None => t,
+    };
     let plain = |kind| Classified {
         kind,
         attachment: None,
@@ -224,8 +229,14 @@ pub(crate) fn classify(text: &str, ios: bool, key: &mut String) -> Classified {
             }
         }
     }
-    let single = !t.contains('\n');
-    if single {
+    let single = newline.is_none();
+    // The last character left once marks are dropped and the end trimmed must end a suffix.
+    let last = || {
+        t.chars()
+            .rev()
+            .find(|&c| !c.is_whitespace() && !is_format_mark(c))
+    };
+    if single && last().is_some_and(|c| p.suffix_ends.contains(&c.to_ascii_lowercase())) {
         let unmarked = strip_marks(t);
         for (suffix, kind) in &p.suffix {
             if ends_with_ci(unmarked.trim_end(), suffix) {
@@ -233,10 +244,12 @@ pub(crate) fn classify(text: &str, ios: bool, key: &mut String) -> Classified {
             }
         }
     }
-    if t.contains("://") && is_location(t, first, p) {
+    let link = memchr::memchr_iter(b':', t.as_bytes())
+        .any(|i| t.as_bytes().get(i + 1..i + 3) == Some(b"//"));
+    if link && is_location(t, first, p) {
         return plain(Kind::Location);
     }
-    if first.len() >= p.contains_min {
+    if first.len() >= p.contains_min && p.may_contain(first) {
         if let Some(kind) = p.contained(&nfc(first)) {
             return plain(kind);
         }

@@ -93,6 +93,29 @@ pub(crate) struct Normalised<'a> {
     bytes: &'a mut Vec<u8>,
     /// Non-ASCII characters normalised so far, in order.
     shifts: &'a mut Vec<Shift>,
+    /// Length of the line's leading run of ASCII bytes (at most [`MAX_HEADER`]): normalised
+    /// byte `i` below it is the raw byte `i`, read without filling `bytes`.
+    ascii: usize,
+}
+
+/// Length of the leading run of ASCII bytes of `s`, eight bytes at a time.
+fn ascii_run(s: &[u8]) -> usize {
+    let mut n = 0;
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let high = u64::from_le_bytes(w) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return n + (high.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(chunks.remainder().len())
 }
 
 /// Appends the normalised form of a non-ASCII character.
@@ -115,11 +138,14 @@ impl<'a> Normalised<'a> {
     pub(crate) fn new(line: &'a str, scratch: &'a mut Scratch) -> Normalised<'a> {
         scratch.bytes.clear();
         scratch.shifts.clear();
+        let head = line.as_bytes().get(..MAX_HEADER).unwrap_or(line.as_bytes());
+        let ascii = ascii_run(head);
         Normalised {
             line,
             next: 0,
             bytes: &mut scratch.bytes,
             shifts: &mut scratch.shifts,
+            ascii,
         }
     }
 
@@ -135,13 +161,7 @@ impl<'a> Normalised<'a> {
                 break;
             }
             let want = (target - self.bytes.len()).min(rest.len());
-            let mut ascii = 0;
-            for &b in rest.iter().take(want) {
-                if b >= 0x80 {
-                    break;
-                }
-                ascii += 1;
-            }
+            let ascii = ascii_run(rest.get(..want).unwrap_or_default());
             self.bytes
                 .extend_from_slice(rest.get(..ascii).unwrap_or_default());
             self.next += ascii;
@@ -165,8 +185,27 @@ impl<'a> Normalised<'a> {
     }
 
     /// Normalised byte `i`, or `None` past the end.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn at(&mut self, i: usize) -> Option<u8> {
+        if i < self.ascii {
+            // ASCII is copied as is: no need to normalise.
+            return self.line.as_bytes().get(i).copied();
+        }
+        if let Some(&b) = self.bytes.get(i) {
+            return Some(b);
+        }
+        self.at_slow(i)
+    }
+
+    /// [`Normalised::at`] past what is normalised so far.
+    #[inline(never)]
+    fn at_slow(&mut self, i: usize) -> Option<u8> {
+        if self.next == 0 && self.ascii > 0 {
+            // The leading ASCII run is its own normalised form.
+            let head = self.line.as_bytes().get(..self.ascii).unwrap_or_default();
+            self.bytes.extend_from_slice(head);
+            self.next = head.len();
+        }
         while self.bytes.len() <= i {
             if !self.grow() {
                 return None;
@@ -177,6 +216,9 @@ impl<'a> Normalised<'a> {
 
     /// Whether the normalised bytes from `i` start with `s`.
     pub(crate) fn starts_with_at(&mut self, i: usize, s: &[u8]) -> bool {
+        if !s.is_empty() && i + s.len() <= self.ascii {
+            return self.line.as_bytes().get(i..i + s.len()) == Some(s);
+        }
         if !s.is_empty() && self.at(i + s.len() - 1).is_none() {
             return false;
         }
@@ -186,6 +228,18 @@ impl<'a> Normalised<'a> {
     /// The raw byte offset where normalised byte `i` starts (format marks before it skipped);
     /// the end of what was normalised when `i` is past it.
     pub(crate) fn raw_at(&mut self, i: usize) -> usize {
+        if i < self.ascii {
+            return i;
+        }
+        if i == self.ascii {
+            // The first non-ASCII character (or the end): it starts at raw `i` unless it is a
+            // format mark, which the general path skips.
+            match self.line.get(i..).map(|r| r.chars().next()) {
+                Some(None) => return i,
+                Some(Some(c)) if i < MAX_HEADER && !is_format_mark(c) => return i,
+                _ => {}
+            }
+        }
         if self.at(i).is_none() {
             return self.next;
         }

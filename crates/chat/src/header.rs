@@ -20,7 +20,7 @@
 //! The first byte decides most lines before any Unicode work: a header starts with an ASCII
 //! digit, `[`, or a non-ASCII byte (a mark or a native digit).
 
-use crate::digits::{Normalised, Scratch};
+use crate::digits::{digit_value, is_format_mark, Normalised, Scratch};
 
 /// The format of one header line, packed: equal shapes are lines of the same export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -265,6 +265,7 @@ fn period(n: &mut Normalised<'_>, i: usize) -> Option<(bool, usize)> {
 }
 
 /// Up to `max` ASCII digits at `*i`: (value, count).
+#[inline(always)]
 fn number(n: &mut Normalised<'_>, i: &mut usize, max: usize) -> Option<(u16, usize)> {
     let mut v: u16 = 0;
     let mut len = 0;
@@ -295,6 +296,14 @@ pub(crate) fn may_be_header(line: &[u8]) -> bool {
 pub(crate) fn parse(line: &str, scratch: &mut Scratch) -> Option<Candidate> {
     if !may_be_header(line.as_bytes()) {
         return None;
+    }
+    if line.as_bytes().first().is_some_and(|&b| b >= 0x80) {
+        // A header's first normalised byte is `[` or a digit: a line starting with any other
+        // non-ASCII character than a format mark (dropped) or a digit cannot be one.
+        let c = line.chars().next()?;
+        if !is_format_mark(c) && digit_value(c).is_none() {
+            return None;
+        }
     }
     let mut n = Normalised::new(line, scratch);
     let mut shape = 0u32;

@@ -91,6 +91,8 @@ pub(crate) struct ReadLines<R> {
     /// Bytes after `start` already searched for a line end without finding one, so that a
     /// long line arriving in small reads is not searched again from its start.
     scanned: usize,
+    /// `buf[valid.0..valid.1]` is valid UTF-8, checked once for the many lines in it.
+    valid: (usize, usize),
     lossy: String,
 }
 
@@ -111,6 +113,7 @@ impl<R: Read> ReadLines<R> {
             first: offset == 0,
             bom: false,
             scanned: 0,
+            valid: (0, 0),
             lossy: String::new(),
         }
     }
@@ -118,6 +121,10 @@ impl<R: Read> ReadLines<R> {
     /// Reads more bytes after the unread ones; false at the end of the stream.
     fn fill(&mut self) -> io::Result<bool> {
         if self.start > 0 {
+            self.valid = match self.valid {
+                (a, b) if a >= self.start => (a - self.start, b - self.start),
+                _ => (0, 0),
+            };
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
@@ -142,6 +149,14 @@ impl<R: Read> ReadLines<R> {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Whether `buf[from..to]` lies in the checked UTF-8 and both ends are character
+    /// boundaries (the end of it, or a byte that is not a continuation byte).
+    fn is_valid(&self, from: usize, to: usize) -> bool {
+        let (a, b) = self.valid;
+        let boundary = |i: usize| i == b || self.buf.get(i).is_some_and(|&c| c & 0xc0 != 0x80);
+        a <= from && from <= to && to <= b && to <= self.end && boundary(from) && boundary(to)
     }
 
     /// Bytes of the text read so far (all of it after the last line).
@@ -199,11 +214,29 @@ impl<R: Read> ReadLines<R> {
         let offset = self.offset;
         self.offset += (len + end_len as usize) as u64;
         self.number += 1;
-        let bytes = self
-            .buf
-            .get(line_start..line_start + len)
-            .unwrap_or_default();
-        let (text, lossy) = match std::str::from_utf8(bytes) {
+        let line_end = line_start + len;
+        if !self.is_valid(line_start, line_end) {
+            // Check the rest of what was read at once (up to any invalid byte).
+            let rest = self.buf.get(line_start..self.end).unwrap_or_default();
+            let ok = match simdutf8::compat::from_utf8(rest) {
+                Ok(_) => rest.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            self.valid = (line_start, line_start + ok);
+        }
+        let bytes = self.buf.get(line_start..line_end).unwrap_or_default();
+        let checked = if self.is_valid(line_start, line_end) {
+            // SAFETY: `buf[valid.0..valid.1]` is valid UTF-8 (checked above or for an earlier
+            // line, and not written since: `fill` only moves it along with `valid` and reads
+            // past `end`), and `bytes` is a part of it that starts and ends at character
+            // boundaries (`is_valid`), so it is valid UTF-8 too.
+            let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+            debug_assert!(std::str::from_utf8(bytes).is_ok());
+            Ok(text)
+        } else {
+            std::str::from_utf8(bytes)
+        };
+        let (text, lossy) = match checked {
             Ok(t) => (t, false),
             Err(_) => {
                 self.lossy.clear();
@@ -271,6 +304,68 @@ mod tests {
         assert_eq!(collect_read(b"", 1), vec![]);
         assert_eq!(collect_read(b"x\r", 1), vec![("x".to_string(), 0, 1, 1)]);
         assert_eq!(collect_str("x\n"), vec![("x".to_string(), 0, 1, 1)]);
+    }
+
+    #[test]
+    fn utf8_checked_once_per_block_agrees_with_each_line() {
+        // Multi-byte characters, invalid and truncated sequences and line ends in every
+        // place, read in blocks of many sizes: each line is `from_utf8_lossy` of its bytes.
+        let pieces: [&[u8]; 12] = [
+            b"a",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            "\u{e9}".as_bytes(),
+            "\u{928}".as_bytes(),
+            "\u{1f602}".as_bytes(),
+            b"\xff",
+            b"\xe0\xa4",
+            b"\x80",
+            b" ",
+            "\u{202f}".as_bytes(),
+        ];
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut seed = 0x0123_4567_89ab_cdefu64;
+        for _ in 0..300 {
+            let mut bytes = Vec::new();
+            for _ in 0..60 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                bytes.extend_from_slice(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let mut want = Vec::new();
+            let mut rest = &bytes[..];
+            while !rest.is_empty() {
+                let (len, end) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                    Some(p) if rest[p] == b'\r' && rest.get(p + 1) == Some(&b'\n') => (p, 2),
+                    Some(p) => (p, 1),
+                    None => (rest.len(), 0),
+                };
+                let line = &rest[..len];
+                want.push((
+                    String::from_utf8_lossy(line).into_owned(),
+                    std::str::from_utf8(line).is_err(),
+                ));
+                rest = &rest[len + end..];
+            }
+            for block in [1, 2, 3, 5, 16, 1000] {
+                let mut l = ReadLines::new(Slow(&bytes, block), 0, 0);
+                let mut got = Vec::new();
+                while let Some(x) = l.next_line().unwrap_or(None) {
+                    got.push((x.text.to_string(), x.lossy));
+                }
+                assert_eq!(got, want, "block {block}: {bytes:?}");
+            }
+        }
     }
 
     #[test]
