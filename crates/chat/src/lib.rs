@@ -61,7 +61,7 @@ mod timestamp;
 pub use error::{Error, Result};
 pub use export::{Export, Messages};
 pub use format::{Clock, Family, Format, OrderSource, Pattern};
-pub use timestamp::{days_in_month, InvalidTimestamp, Timestamp};
+pub use timestamp::{civil_from_days, days_from_civil, days_in_month, InvalidTimestamp, Timestamp};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -84,17 +84,7 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     let options = ParseOptions {
         date_order: args.date_order,
     };
-    let mut exports = Vec::new();
-    for path in &files {
-        match Export::open(path, &options) {
-            Ok(e) => exports.push(e),
-            // One bad file does not stop a folder's worth of work; it is named with its reason.
-            Err(e) => eprintln!("sandesh: skipping {}: {e}", path.display()),
-        }
-    }
-    if exports.is_empty() {
-        bail!("no WhatsApp export could be read from the inputs");
-    }
+    let exports = open_exports(&files, &options)?;
     let engine = crate::engine(setup)?;
     let sides = Sides::decide(&exports, args.me.as_deref(), args.redact, args.quiet)?;
 
@@ -220,18 +210,7 @@ pub(crate) fn records(
     date_order: Option<DateOrder>,
     each: &mut dyn FnMut(Labelled),
 ) -> anyhow::Result<()> {
-    let files = collect_inputs(inputs)?;
-    let options = ParseOptions { date_order };
-    let mut exports = Vec::new();
-    for path in &files {
-        match Export::open(path, &options) {
-            Ok(e) => exports.push(e),
-            Err(e) => eprintln!("sandesh: skipping {}: {e}", path.display()),
-        }
-    }
-    if exports.is_empty() {
-        bail!("no WhatsApp export could be read from the inputs");
-    }
+    let exports = open_exports(&collect_inputs(inputs)?, &ParseOptions { date_order })?;
     let engine = crate::engine(setup)?;
     let sides = Sides::decide(&exports, me, false, false)?;
     let labeller = Labeller {
@@ -251,6 +230,22 @@ pub(crate) fn records(
         );
     }
     Ok(())
+}
+
+/// The exports among `files`. One bad file does not stop a folder's worth of work: it is named
+/// with its reason and skipped; none at all is an error.
+fn open_exports(files: &[PathBuf], options: &ParseOptions) -> anyhow::Result<Vec<Export>> {
+    let mut exports = Vec::new();
+    for path in files {
+        match Export::open(path, options) {
+            Ok(e) => exports.push(e),
+            Err(e) => eprintln!("sandesh: skipping {}: {e}", path.display()),
+        }
+    }
+    if exports.is_empty() {
+        bail!("no WhatsApp export could be read from the inputs");
+    }
+    Ok(exports)
 }
 
 /// Files named, and the .txt and .zip files inside folders named (recursively, sorted).

@@ -70,6 +70,20 @@ fn export(n: usize) -> (String, Vec<(String, &'static str)>) {
     (out, expect)
 }
 
+/// `sandesh label INPUT EXTRA… -o OUT`, which must succeed.
+fn label_ok(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = bin()
+        .arg("label")
+        .arg(input)
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
 fn lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -102,14 +116,7 @@ fn label_writes_every_message_once_in_order_with_its_side_and_analysis() {
     let input = dir.path().join("WhatsApp Chat with Ravi Kumar.txt");
     std::fs::write(&input, &text).unwrap();
     let out = dir.path().join("labelled.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = label_ok(&input, &out, &[]);
     // The summary names the business and why.
     assert!(stderr(&o).contains("Sharma Sarees"), "{}", stderr(&o));
     assert!(!out.with_extension("jsonl.partial").exists());
@@ -214,15 +221,7 @@ fn redact_hides_contacts_and_keeps_spans_true() {
     )
     .unwrap();
     let out = dir.path().join("out.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("--redact")
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    label_ok(&input, &out, &["--redact"]);
     let raw = std::fs::read_to_string(&out).unwrap();
     for secret in [
         "98765 43210",
@@ -250,15 +249,7 @@ fn redact_hides_contacts_and_keeps_spans_true() {
     assert!(chat.starts_with("chat-"), "{chat}");
     // The same names give the same pseudonyms in another run, so files can be reported together.
     let again = dir.path().join("again.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("--redact")
-        .arg("-o")
-        .arg(&again)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    label_ok(&input, &again, &["--redact"]);
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&out).unwrap());
     // Amounts are not hidden.
     assert!(raw.contains("₹4,500"));
@@ -296,14 +287,7 @@ fn a_folder_is_labelled_whole_and_a_file_that_is_no_export_is_named_and_skipped(
     )
     .unwrap();
     let out = dir.path().join("all.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&folder)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = label_ok(&folder, &out, &[]);
     assert!(stderr(&o).contains("notes.txt"), "{}", stderr(&o));
     let records = lines(&out);
     assert_eq!(records.len(), 5);
@@ -358,14 +342,7 @@ fn resume_after_kills_gives_the_same_file_as_an_uninterrupted_run() {
     let input = dir.path().join("WhatsApp Chat with Ravi Kumar.txt");
     std::fs::write(&input, &text).unwrap();
     let whole = dir.path().join("whole.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("-o")
-        .arg(&whole)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    label_ok(&input, &whole, &[]);
 
     let out = dir.path().join("resumed.jsonl");
     let partial = dir.path().join("resumed.jsonl.partial");
@@ -459,14 +436,7 @@ fn label_refuses_what_it_cannot_do_safely() {
     // An interrupted run is not silently overwritten, nor resumed with other options.
     std::fs::write(dir.path().join("out.jsonl.partial"), "").unwrap();
     let checkpoint = dir.path().join("out.jsonl.checkpoint");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    label_ok(&input, &out, &[]);
     assert!(!checkpoint.exists());
     // An interrupted run by hand: a checkpoint from a run with other options.
     std::fs::write(
@@ -516,14 +486,7 @@ fn a_report_on_an_export_is_the_report_on_its_labelled_lines() {
     let input = dir.path().join("WhatsApp Chat with Ravi Kumar.txt");
     std::fs::write(&input, export(300).0).unwrap();
     let labelled = dir.path().join("l.jsonl");
-    let o = bin()
-        .arg("label")
-        .arg(&input)
-        .arg("-o")
-        .arg(&labelled)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    label_ok(&input, &labelled, &[]);
     let report = |from: &Path| -> Value {
         let o = bin()
             .arg("report")
