@@ -595,10 +595,10 @@ fn definitions(out: &mut String, r: &Report) {
     let _ = write!(
         out,
         r#"<section id="definitions"><details><summary>How these figures are counted</summary><dl class="defs">
-<dt>Thread</dt><dd>In one chat, the customer's messages (text, photos, documents, locations, contacts) up to the business's next reply. Its intent is the first intent other than “other” among them.</dd>
+<dt>Thread</dt><dd>In one chat, one customer's messages (text, photos, documents, locations, contacts) up to the business's next reply in that chat; a reply closes every customer's open thread in the chat. Its intent is the first intent other than “other” among them.</dd>
 <dt>First response</dt><dd>From a thread's first message to the business's first reply. Median and p90: half (nine in ten) of the answered threads were answered within that time.</dd>
 <dt>Unanswered</dt><dd>No reply within {h} h of the thread's first message: replied to later, or never and the export ends more than {h} h after it. Younger open threads are pending.</dd>
-<dt>Leads</dt><dd>Chats with a lead thread, counted once per week.</dd>
+<dt>Leads</dt><dd>Customers with a lead thread, counted once per week and chat.</dd>
 <dt>Payments</dt><dd>Customer messages about payments. The first amount of each currency in a message is added to the total; a range counts its midpoint.</dd>
 <dt>Weeks</dt><dd>Monday to Sunday (ISO weeks), in the export's local time.</dd>
 </dl></details><p class="muted">{} records read · {} other lines (system, deleted)</p></section>"#,

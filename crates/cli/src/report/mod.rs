@@ -3,7 +3,7 @@
 //! ```text
 //! labelled JSONL lines → Labelled records (bad lines counted, first reasons kept)
 //!   → order-free aggregates (weeks, intents, askers, payments)
-//!   → per-chat reorder window → per-chat thread state (runs, replies)
+//!   → per-chat reorder window → per-chat thread state (open runs by customer, replies)
 //!   → Report (serde: the `--json` output) → html.rs + svg.rs (one self-contained page)
 //! ```
 //!
@@ -11,9 +11,17 @@
 //! lines as `Err`, counted), [`Tally::push`] one record, [`Tally::finish`] gives the [`Report`].
 //! It keeps aggregates plus what the lists need. Memory is bounded by the number of chats (a little state
 //! and a reorder window of [`REORDER_WINDOW`] short events each), distinct customers (two
-//! counters each), weeks, the response-time histograms (bounded resolution, see [`Durations`]),
-//! and the capped lists (`max_rows` rows each, the rest only counted). No record is held once it
-//! has passed its chat's window.
+//! counters each), the open threads (at most one per customer and chat, see below), weeks, the
+//! response-time histograms (bounded resolution, see [`Durations`]), and the capped lists
+//! (`max_rows` rows each, the rest only counted). No record is held once it has passed its
+//! chat's window.
+//!
+//! Each chat keeps its **open** threads by customer author; a business message closes them all,
+//! so a 1:1 chat holds at most one. A group chat (or a merged export) with many customers the
+//! business never answers holds one small entry (the thread's first message, cut to 200
+//! characters, and a few counters) per such customer until the export ends: bounded by distinct
+//! customers, not by messages. For leads each chat also keeps the customers who had a lead
+//! thread start in the chat's current week (cleared when its week changes).
 //!
 //! # Definitions
 //!
@@ -30,15 +38,18 @@
 //!   puts slightly disordered lines back in order (exports do write a late message with its
 //!   earlier sending time); a message older than what its chat already processed is counted in
 //!   `summary.out_of_order` and taken as sent at the chat's latest time.
-//! - **Thread**: per chat, a run of customer messages up to the business's next message. Messages
-//!   of the business with no customer run open (broadcasts, follow-ups) start nothing. Its
-//!   **author** is the author of its first message.
+//! - **Thread**: per chat and customer author, a run of that customer's messages in the chat up
+//!   to the business's next message in that chat. A business message closes **every** open
+//!   thread of its chat: it cannot be told whom it addresses (in a 1:1 chat there is only one).
+//!   So in a group chat customers A and B asking before one reply are two threads, both answered
+//!   by it. Messages of the business with no thread open (broadcasts, follow-ups) start nothing.
+//!   Its **author** is that customer.
 //! - **Thread intent**: the first intent other than `other` among the run's analysed messages
 //!   ("hi sir 🙏" then "price of 5kg?" is a `lead` thread, as LABELS.md rule 5 labels the
 //!   combined message); `other` when every analysed message is `other`; `unclassified` when none
 //!   is analysed (media only).
 //! - **First-response time**: from the thread's first message to the business's first message
-//!   after it, in seconds, per thread intent and overall. **Median** and **p90** are nearest-rank:
+//!   in its chat after it (the one that closes it), in seconds, per thread intent and overall. **Median** and **p90** are nearest-rank:
 //!   the smallest time within which at least 50 % (90 %) of the answered threads were answered
 //!   (for 10 threads, the 5th and 9th fastest). Times are exact to the second under an hour, to
 //!   the minute under two days, to the hour under 30 days, to the day beyond.
@@ -47,8 +58,10 @@
 //!   still counts in the medians) or never did and the export's last timestamp (the latest across
 //!   all inputs) is more than N hours after the thread began (`never_replied`). A thread still
 //!   open at the end and at most N hours old is **pending**, neither answered nor unanswered.
-//! - **Lead**: a chat with at least one `lead` thread starting in a week counts once as a lead
-//!   of that week (a customer's back-and-forth over a quote is one lead, not one per question).
+//! - **Lead**: a (chat, customer) pair with at least one `lead` thread starting in a week counts
+//!   once as a lead of that week (a customer's back-and-forth over a quote is one lead, not one
+//!   per question; two customers asking in one group chat are two). For 1:1 chats this is a chat
+//!   counted once per week.
 //! - **Payments**: customer messages whose intent is `payment` (the business's own "please pay"
 //!   and supplier bills, labelled `vendor`, are not payments received). Their `amount` entities
 //!   are listed; a range (`min`..`max`) counts its midpoint. The total per currency adds the
@@ -74,7 +87,8 @@ use sandesh::{EntityKind, EntityValue, Intent};
 use sandesh_chat::{days_in_month, Kind, Timestamp};
 use serde::Serialize;
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
 /// Version of the `--json` shape; bumped when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -182,7 +196,7 @@ pub struct Summary {
     pub chats: u64,
     /// Distinct customer authors.
     pub customers: u64,
-    /// Threads started.
+    /// Threads started (per chat and customer, see the definitions).
     pub threads: u64,
     /// Threads the business replied to (in time or late).
     pub answered: u64,
@@ -190,7 +204,7 @@ pub struct Summary {
     pub unanswered: u64,
     /// Threads open at the end and younger than the limit.
     pub pending: u64,
-    /// Leads: chats with a lead thread, counted once per week.
+    /// Leads: (chat, customer) pairs with a lead thread, counted once per week.
     pub leads: u64,
     /// Customer messages with intent `payment`.
     pub payment_messages: u64,
@@ -227,7 +241,7 @@ pub struct Week {
     pub intents: IntentCounts,
     /// Threads that began in the week.
     pub threads: u64,
-    /// Chats with a lead thread beginning in the week.
+    /// (Chat, customer) pairs with a lead thread beginning in the week.
     pub leads: u64,
 }
 
@@ -322,7 +336,7 @@ pub struct Thread {
     pub chat: String,
     /// The time of its first message.
     pub started: Timestamp,
-    /// The author of its first message.
+    /// Its customer: the author of all its messages.
     pub author: String,
     /// The thread intent.
     pub intent: &'static str,
@@ -617,6 +631,9 @@ struct Run {
     messages: u64,
     intent: Option<Intent>,
     saw_other: bool,
+    /// Its customer already had a lead thread starting in this thread's week in this chat: a
+    /// lead here is not counted again.
+    lead_counted: bool,
 }
 
 impl Run {
@@ -634,8 +651,21 @@ struct ChatState {
     name: String,
     window: BinaryHeap<Reverse<Event>>,
     last: Option<Timestamp>,
-    run: Option<Run>,
-    last_lead_week: Option<i64>,
+    /// Open threads by customer author; emptied by each business message.
+    open: HashMap<String, Run>,
+    /// The week (its Monday) of `last`, the chat's latest processed time.
+    week: Option<i64>,
+    /// Customers whose lead thread starting in `week` has been counted.
+    lead_authors: HashSet<String>,
+}
+
+impl ChatState {
+    /// Takes every open thread out, oldest first, for closing.
+    fn take_open(&mut self) -> Vec<Run> {
+        let mut runs: Vec<Run> = self.open.drain().map(|(_, run)| run).collect();
+        runs.sort_by_key(|r| (r.start, r.seq));
+        runs
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -736,34 +766,49 @@ impl ThreadTally {
             }
         }
         chat.last = Some(ev.timestamp);
+        let week = monday(&ev.timestamp);
+        if chat.week != Some(week) {
+            chat.week = Some(week);
+            chat.lead_authors.clear();
+        }
         match ev.role {
             Role::Customer => {
-                self.askers.entry(ev.author.clone()).or_default().0 += 1;
-                if chat.run.is_none() {
-                    self.threads += 1;
-                    self.week(&ev.timestamp).threads += 1;
-                    self.askers.entry(ev.author.clone()).or_default().1 += 1;
-                    chat.run = Some(Run {
-                        start: ev.timestamp,
-                        seq: ev.seq,
-                        author: ev.author,
-                        text: ev.text,
-                        messages: 0,
-                        intent: None,
-                        saw_other: false,
-                    });
-                }
-                if let Some(run) = &mut chat.run {
-                    run.messages += 1;
-                    match ev.intent {
-                        Some(Intent::Other) => run.saw_other = true,
-                        Some(i) if run.intent.is_none() => run.intent = Some(i),
-                        _ => {}
+                let asker = self.askers.entry(ev.author.clone()).or_default();
+                asker.0 += 1;
+                let run = match chat.open.entry(ev.author) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
+                        asker.1 += 1;
+                        self.threads += 1;
+                        let author = e.key().clone();
+                        // A thread starts at the chat's latest time, in its current week: an
+                        // earlier lead thread of this customer that week has closed since and
+                        // is in `lead_authors`.
+                        let lead_counted = chat.lead_authors.contains(&author);
+                        e.insert(Run {
+                            start: ev.timestamp,
+                            seq: ev.seq,
+                            author,
+                            text: ev.text,
+                            messages: 0,
+                            intent: None,
+                            saw_other: false,
+                            lead_counted,
+                        })
                     }
+                };
+                run.messages += 1;
+                match ev.intent {
+                    Some(Intent::Other) => run.saw_other = true,
+                    Some(i) if run.intent.is_none() => run.intent = Some(i),
+                    _ => {}
+                }
+                if run.messages == 1 {
+                    self.week(&ev.timestamp).threads += 1;
                 }
             }
             Role::Business => {
-                if let Some(run) = chat.run.take() {
+                for run in chat.take_open() {
                     self.close(chat, run, Outcome::Reply(ev.timestamp));
                 }
             }
@@ -774,11 +819,12 @@ impl ThreadTally {
         let topic = run.topic();
         let t = topic_index(topic);
         self.topics[t].threads += 1;
-        if topic == Some(Intent::Lead) {
-            let week = monday(&run.start);
-            if chat.last_lead_week != Some(week) {
-                chat.last_lead_week = Some(week);
-                self.week(&run.start).leads += 1;
+        if topic == Some(Intent::Lead) && !run.lead_counted {
+            self.week(&run.start).leads += 1;
+            // Remembered only for the chat's current week: no later thread of this customer
+            // can start in an earlier one.
+            if chat.week == Some(monday(&run.start)) {
+                chat.lead_authors.insert(run.author.clone());
             }
         }
         let key = (run.start, run.seq);
@@ -1045,8 +1091,10 @@ impl Tally {
             while let Some(Reverse(ev)) = chat.window.pop() {
                 self.threads.step(chat, ev);
             }
-            if let (Some(run), Some(export_end)) = (chat.run.take(), export_end) {
-                self.threads.close(chat, run, Outcome::Open { export_end });
+            if let Some(export_end) = export_end {
+                for run in chat.take_open() {
+                    self.threads.close(chat, run, Outcome::Open { export_end });
+                }
             }
         }
         let th = self.threads;

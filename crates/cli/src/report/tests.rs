@@ -760,3 +760,168 @@ fn the_page_escapes_user_text_and_loads_nothing() {
     assert_eq!(json["unanswered"]["threads"][0]["author"], evil);
     assert_eq!(json["range"]["first"], "2024-03-13T10:00:00");
 }
+
+#[test]
+fn in_a_group_chat_each_customer_has_a_thread_and_one_reply_closes_them_all() {
+    let records = vec![
+        customer("G", 0, "2024-03-13T10:00", "Asha", Intent::Lead, "rate?"),
+        customer(
+            "G",
+            1,
+            "2024-03-13T10:05",
+            "Bilal",
+            Intent::Support,
+            "order nahi aaya",
+        ),
+        customer("G", 2, "2024-03-13T10:06", "Asha", Intent::Other, "sir?"),
+        // Whom it answers cannot be told: it closes both.
+        business("G", 3, "2024-03-13T10:20"),
+        // Nothing open: starts nothing.
+        business("G", 4, "2024-03-13T10:30"),
+    ];
+    let r = report(Config::default(), records);
+    let s = &r.summary;
+    assert_eq!((s.chats, s.customers, s.threads), (1, 2, 2));
+    assert_eq!((s.answered, s.unanswered, s.pending), (2, 0, 0));
+    // Each from its own first message: Asha 20 min, Bilal 15 min.
+    let lead = times(&r, "lead");
+    assert_eq!((lead.threads, lead.median_seconds), (1, Some(20 * 60)));
+    let support = times(&r, "support");
+    assert_eq!(
+        (support.threads, support.median_seconds),
+        (1, Some(15 * 60))
+    );
+    assert_eq!(s.median_first_response_seconds, Some(15 * 60));
+    assert_eq!(s.p90_first_response_seconds, Some(20 * 60));
+    assert_eq!(
+        r.top_askers
+            .by_messages
+            .iter()
+            .map(|a| (a.author.as_str(), a.messages, a.threads))
+            .collect::<Vec<_>>(),
+        vec![("Asha", 2, 1), ("Bilal", 1, 1)]
+    );
+    assert_eq!(r.weeks.rows[0].threads, 2);
+}
+
+#[test]
+fn unanswered_customers_of_a_group_chat_are_one_thread_each() {
+    let mut end = business("G", 9, "2024-03-15T10:00");
+    end.kind = Kind::System;
+    end.is_business = false;
+    end.author = None;
+    let records = vec![
+        customer("G", 0, "2024-03-13T10:00", "Asha", Intent::Lead, "rate?"),
+        customer(
+            "G",
+            1,
+            "2024-03-13T11:00",
+            "Bilal",
+            Intent::Booking,
+            "kal 4 baje?",
+        ),
+        customer("G", 2, "2024-03-13T12:00", "Asha", Intent::Lead, "M size?"),
+        end,
+    ];
+    let r = report(Config::default(), records);
+    let u = &r.unanswered;
+    assert_eq!((u.total, u.never_replied, u.replied_late), (2, 2, 0));
+    assert_eq!(r.summary.threads, 2);
+    assert_eq!(r.pending.total, 0);
+    let rows: Vec<(&str, u64, Option<u64>)> = u
+        .threads
+        .iter()
+        .map(|t| (t.author.as_str(), t.messages, t.waiting_seconds))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![("Bilal", 1, Some(47 * 3600)), ("Asha", 2, Some(48 * 3600))],
+        "newest first, Asha's two messages one thread"
+    );
+    assert_eq!(u.threads[1].text, "rate?");
+}
+
+#[test]
+fn leads_count_each_customer_of_a_chat_once_a_week() {
+    let records = vec![
+        // Week 2024-W11: Asha asks twice (two threads, one lead), Bilal once.
+        customer("G", 0, "2024-03-11T10:00", "Asha", Intent::Lead, "rate?"),
+        customer("G", 1, "2024-03-11T10:01", "Bilal", Intent::Lead, "5kg?"),
+        business("G", 2, "2024-03-11T10:10"),
+        customer(
+            "G",
+            3,
+            "2024-03-12T10:00",
+            "Asha",
+            Intent::Lead,
+            "aur 10kg?",
+        ),
+        business("G", 4, "2024-03-12T10:10"),
+        // Asha's lead starting in W11 and answered in W12 counts in W11, once.
+        customer(
+            "G",
+            5,
+            "2024-03-17T23:00",
+            "Asha",
+            Intent::Lead,
+            "delivery?",
+        ),
+        business("G", 6, "2024-03-18T09:00"),
+        // Week 2024-W12: Asha again, a new week.
+        customer(
+            "G",
+            7,
+            "2024-03-19T10:00",
+            "Asha",
+            Intent::Lead,
+            "discount?",
+        ),
+        // The same name in another chat is another lead.
+        customer("H", 0, "2024-03-19T10:00", "Asha", Intent::Lead, "rate?"),
+    ];
+    let r = report(Config::default(), records);
+    let leads: Vec<(&str, u64, u64)> = r
+        .weeks
+        .rows
+        .iter()
+        .map(|w| (w.week.as_str(), w.threads, w.leads))
+        .collect();
+    assert_eq!(leads, vec![("2024-W11", 4, 2), ("2024-W12", 2, 2)]);
+    assert_eq!(r.summary.leads, 4);
+    assert_eq!(times(&r, "lead").threads, 6);
+}
+
+#[test]
+fn a_one_to_one_chat_is_counted_as_before() {
+    // One customer: a run up to the reply is one thread, as when threads were per chat.
+    let records = vec![
+        customer("A", 0, "2024-03-11T09:00", "Ravi", Intent::Other, "hi sir"),
+        customer("A", 1, "2024-03-11T09:01", "Ravi", Intent::Lead, "rate?"),
+        business("A", 2, "2024-03-11T09:31"),
+        customer("A", 3, "2024-03-12T10:00", "Ravi", Intent::Lead, "10kg?"),
+        business("A", 4, "2024-03-12T10:10"),
+        business("A", 5, "2024-03-12T10:11"),
+        customer(
+            "A",
+            6,
+            "2024-03-20T10:00",
+            "Ravi",
+            Intent::Support,
+            "kharab",
+        ),
+        customer("A", 7, "2024-03-20T10:05", "Ravi", Intent::Support, "jaldi"),
+        customer("A", 8, "2024-03-21T12:00", "Ravi", Intent::Other, "??"),
+    ];
+    let r = report(Config::default(), records);
+    let s = &r.summary;
+    assert_eq!(
+        (s.threads, s.answered, s.unanswered, s.pending),
+        (3, 2, 1, 0)
+    );
+    assert_eq!(s.leads, 1, "one chat, one week");
+    assert_eq!(times(&r, "lead").median_seconds, Some(10 * 60));
+    assert_eq!(times(&r, "lead").p90_seconds, Some(31 * 60));
+    let u = &r.unanswered.threads[0];
+    assert_eq!((u.messages, u.waiting_seconds), (3, Some(26 * 3600)));
+    assert_eq!(r.top_askers.by_threads[0].threads, 3);
+}
