@@ -6,13 +6,16 @@
 //! - **Shapes accepted.** Strong shapes (Android ` - `, iOS brackets) always are. Weak ones
 //!   (`: ` or a lone space after the time, which ordinary text can take) only when they are the
 //!   file's main shape or common in it, so a stray date-like line in a message stays text.
+//!   Long dates (`Tuesday, 20 August 2022`) and time-first headers (`14:30, 20/08/2022 - `),
+//!   known from one parser's patterns but from no export, are held to the same rule.
 //! - **Day or month first, per date group** (lines whose dates are written alike: separator,
 //!   year place and length; a file may mix `6/30/23` and `30/6/2023`). Pustur's steps, which
 //!   FORMATS.md §11 recommends, over consecutive dates of the group: a part above 12 is the day;
 //!   else a part that decreases within a year is the day (months never decrease); else the
 //!   part that changes more is the day. A group nothing decides takes the order the decided
 //!   groups agree on, else day-first (every Indian locale but `or_IN` is day-first). A given
-//!   `date_order` overrides all of it.
+//!   `date_order` overrides all of it. Dates with a month name need none of it: the name says
+//!   which part is the month ([`OrderSource::MonthName`]), whatever `date_order` says.
 //! - Per line, a date impossible in the chosen order but valid the other way round is read the
 //!   other way round (the month is never above 12), so no line silently rolls into another year.
 //!
@@ -67,16 +70,20 @@ pub enum OrderSource {
     Defaulted,
     /// Year-first dates (`2024/03/13`): read year, month, day.
     YearFirst,
+    /// The month is written as a name (`20 August 2022`, `Aug 20, 2022`): the order is as
+    /// written.
+    MonthName,
 }
 
 impl OrderSource {
-    /// `given`, `inferred`, `defaulted` or `year-first`.
+    /// `given`, `inferred`, `defaulted`, `year-first` or `month-name`.
     pub fn as_str(self) -> &'static str {
         match self {
             OrderSource::Given => "given",
             OrderSource::Inferred => "inferred",
             OrderSource::Defaulted => "defaulted",
             OrderSource::YearFirst => "year-first",
+            OrderSource::MonthName => "month-name",
         }
     }
 }
@@ -121,7 +128,9 @@ impl fmt::Display for Clock {
 /// One header format the file uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
-    /// A template such as `d/m/yy, h:mm a -` or `[d.m.yy, H:mm:ss]` (`a`: AM/PM marker).
+    /// A template such as `d/m/yy, h:mm a -` or `[d.m.yy, H:mm:ss]` (`a`: AM/PM marker),
+    /// `EEEE, d MMMM yyyy, H:mm -` for long dates (`EEEE`/`EEE`: weekday, `MMMM`/`MMM`: month
+    /// name), `[H:mm:ss, d.m.yy]` for the time first.
     pub template: String,
     /// Android or iOS.
     pub family: Family,
@@ -398,15 +407,14 @@ impl Detector {
             .stats
             .iter()
             .filter(|s| {
-                !s.shape.is_weak() || s.lines == max || (s.lines >= 2 && s.lines * 20 >= max)
+                !s.shape.needs_company() || s.lines == max || (s.lines >= 2 && s.lines * 20 >= max)
             })
             .collect();
-        // Date groups and their decisions.
+        // Date groups and their decisions (month names decide for themselves).
         let mut groups: Vec<(u32, Stats)> = Vec::new();
-        for s in accepted
-            .iter()
-            .filter(|s| s.shape.year_pos() != YearPos::First)
-        {
+        for s in accepted.iter().filter(|s| {
+            s.shape.year_pos() != YearPos::First && s.shape.long_month_first().is_none()
+        }) {
             let g = s.shape.date_group();
             match groups.iter_mut().find(|(k, _)| *k == g) {
                 Some((_, acc)) => acc.merge(s),
@@ -423,6 +431,14 @@ impl Detector {
         let order_of = |shape: Shape| -> (Option<DateOrder>, OrderSource) {
             if shape.year_pos() == YearPos::First {
                 return (None, OrderSource::YearFirst);
+            }
+            if let Some(month_first) = shape.long_month_first() {
+                let order = if month_first {
+                    DateOrder::MonthFirst
+                } else {
+                    DateOrder::DayFirst
+                };
+                return (Some(order), OrderSource::MonthName);
             }
             if let Some(given) = options.date_order {
                 return (Some(given), OrderSource::Given);
@@ -657,5 +673,47 @@ mod tests {
             detect_str("hello", &ParseOptions::default()).to_string(),
             "no WhatsApp header line (1 lines)"
         );
+    }
+
+    #[test]
+    fn month_names_decide_and_new_shapes_need_company() {
+        // Day parts all 12 or less: numbers could not tell, the names do.
+        let text = "Mar 5, 2024, 10:15 - A: x\nApr 2, 2024, 10:16 - A: y\n";
+        let f = detect_str(text, &ParseOptions::default());
+        assert_eq!(
+            (f.date_order, f.order_source),
+            (Some(DateOrder::MonthFirst), OrderSource::MonthName)
+        );
+        assert_eq!(
+            f.to_string(),
+            "android, MMM d, yyyy, H:mm - (month-first, month-name), 24h, no seconds"
+        );
+        let given = ParseOptions {
+            date_order: Some(DateOrder::DayFirst),
+        };
+        assert_eq!(
+            detect_str(text, &given).order_source,
+            OrderSource::MonthName
+        );
+        // A long-date group does not decide the numeric ones.
+        let text = "5 March 2024, 10:15 - A: x\n6 March 2024, 10:15 - A: x\n4/3/24, 10:16 - A: y\n";
+        let f = detect_str(text, &ParseOptions::default());
+        let numeric = f.patterns.iter().find(|p| p.template.starts_with("d/m"));
+        assert_eq!(
+            numeric.map(|p| p.order_source),
+            Some(OrderSource::Defaulted)
+        );
+        // A lone long-date or time-first line among numeric headers is text.
+        let text = "13/03/24, 10:15 - A: hi\n13/03/24, 10:16 - A: kal\n\
+                    Monday, 5 August 2024, 10:00 - 11:00 meeting\n14:30, 20/08/2022 - B: x\n";
+        let f = detect_str(text, &ParseOptions::default());
+        assert_eq!(f.patterns.len(), 1);
+        // Alone, each is the chat's own shape.
+        for text in [
+            "Monday, 5 August 2024, 10:00 - A: x\n",
+            "14:30, 20/08/2022 - B: x\n",
+        ] {
+            assert_eq!(detect_str(text, &ParseOptions::default()).patterns.len(), 1);
+        }
     }
 }

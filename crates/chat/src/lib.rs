@@ -4,8 +4,10 @@
 //! .txt or .zip (decided by content)
 //!   → chat text: lines split on \n, \r\n or \r; BOM, U+200E/U+200F and other format marks,
 //!     NBSP/NNBSP and every Unicode decimal digit normalised in the header only
-//!   → pass 1 (detection, streaming over the whole text): header shapes used by the file, day or
-//!     month first per date pattern, 12/24 h, seconds → [`Format`]
+//!   → pass 1 (detection, streaming over the whole text): header shapes used by the file
+//!     (numeric dates in every FORMATS.md §4.1 variant, English long dates such as
+//!     `Tuesday, 20 August 2022` or `Aug 20, 2022`, the time before the date), day or month
+//!     first per date pattern (a month name settles it), 12/24 h, seconds → [`Format`]
 //!   → pass 2 (streaming): a header line of an accepted shape starts a message, any other line
 //!     continues it → author, body, edited marker, kind (text, media, system, deleted, poll,
 //!     location, contact) → [`Event`]s
@@ -43,8 +45,10 @@
 //!
 //! Limits: memory stays flat in the size of the export, but one message is held whole (a
 //! pathological "message" of a million continuation lines is a million lines of text).
-//! Localised long dates (`Tuesday, 20 August 2022`) and time-before-date headers, which
-//! FORMATS.md lists from one parser's source but no export, are not recognised.
+//! Long dates are read with English month and weekday names only (`Tuesday, 20 August 2022,
+//! 2:30 pm - `, `[Aug 20, 2022 at 14:30:05] `), time-before-date headers with a `:` clock and a
+//! numeric date only (`14:30, 20/08/2022 - `, `[14:30:05, 20.08.22] `); FORMATS.md lists both
+//! from one parser's source but no export, so a file must use them for more than a stray line.
 #![deny(missing_docs)]
 
 mod body;
