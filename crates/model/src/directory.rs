@@ -371,6 +371,11 @@ fn view(dtype: Dtype, shape: Vec<usize>, data: &[u8]) -> Result<TensorView<'_>> 
     TensorView::new(dtype, shape, data).map_err(|e| Error::Training(format!("tensor layout: {e}")))
 }
 
+/// Lower-case hex sha256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    data_hash_raw(bytes)
+}
+
 fn data_hash_raw(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

