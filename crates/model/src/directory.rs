@@ -280,20 +280,7 @@ impl ModelDir {
             }
             let path = dir.join(name);
             let bytes = std::fs::read(&path).map_err(io(&path))?;
-            if bytes.len() as u64 != entry.bytes {
-                return Err(mismatch(format!(
-                    "{name} has {} bytes, the manifest says {}",
-                    bytes.len(),
-                    entry.bytes
-                )));
-            }
-            let sum = data_hash_raw(&bytes);
-            if sum != entry.sha256 {
-                return Err(mismatch(format!(
-                    "{name} has sha256 {sum}, the manifest says {}",
-                    entry.sha256
-                )));
-            }
+            check_file_bytes(dir, name, entry, &bytes)?;
             if name == WEIGHTS_FILE {
                 weights = bytes;
             }
@@ -369,6 +356,35 @@ impl ModelDir {
 
 fn view(dtype: Dtype, shape: Vec<usize>, data: &[u8]) -> Result<TensorView<'_>> {
     TensorView::new(dtype, shape, data).map_err(|e| Error::Training(format!("tensor layout: {e}")))
+}
+
+/// Checks `bytes`, the contents of file `name` of model directory `dir`, against its manifest
+/// entry (size, then sha256).
+pub(crate) fn check_file_bytes(
+    dir: &Path,
+    name: &str,
+    entry: &FileEntry,
+    bytes: &[u8],
+) -> Result<()> {
+    let mismatch = |reason: String| Error::Mismatch {
+        dir: dir.to_path_buf(),
+        reason,
+    };
+    if bytes.len() as u64 != entry.bytes {
+        return Err(mismatch(format!(
+            "{name} has {} bytes, the manifest says {}",
+            bytes.len(),
+            entry.bytes
+        )));
+    }
+    let sum = data_hash_raw(bytes);
+    if sum != entry.sha256 {
+        return Err(mismatch(format!(
+            "{name} has sha256 {sum}, the manifest says {}",
+            entry.sha256
+        )));
+    }
+    Ok(())
 }
 
 /// Lower-case hex sha256 of `bytes`.

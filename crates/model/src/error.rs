@@ -40,6 +40,9 @@ pub enum Error {
     /// Training cannot run on the data given.
     #[error("training: {0}")]
     Training(String),
+    /// The encoder failed while tokenizing or running a model it loaded (candle or tokenizers).
+    #[error("encoder: {0}")]
+    Encoder(String),
 }
 
 impl Error {
@@ -51,6 +54,7 @@ impl Error {
                 sandesh_types::ErrorCode::InvalidModel
             }
             Error::Training(_) => sandesh_types::ErrorCode::InvalidInput,
+            Error::Encoder(_) => sandesh_types::ErrorCode::Internal,
         }
     }
 }

