@@ -111,15 +111,22 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     };
     let mut summary = Summary::default();
     let (first, after) = sink.resume_point();
+    let format = args.format;
     let mut writing = Writing {
         sink,
-        format: args.format,
         progress: &progress,
         done_bytes: exports.iter().take(first).map(Export::len_bytes).sum(),
     };
     for (i, export) in exports.iter().enumerate().skip(first) {
         let after = if i == first { after } else { None };
-        let n = labeller.label_export(i, export, after, &mut writing, &mut summary)?;
+        let n = labeller.label_export(
+            i,
+            export,
+            after,
+            &|r| serialise(format, &r),
+            &mut writing,
+            &mut summary,
+        )?;
         if !args.quiet {
             progress.println(format!(
                 "{}: {n} messages ({}), business: {}",
@@ -155,22 +162,14 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
 /// Writes lines to the sink and checkpoints after every chunk.
 struct Writing<'a> {
     sink: Sink,
-    format: OutFormat,
     progress: &'a Progress,
     /// Bytes of the exports before the current one.
     done_bytes: u64,
 }
 
-impl Consumer for Writing<'_> {
-    fn format(&self) -> Option<OutFormat> {
-        Some(self.format)
-    }
-
-    fn message(&mut self, out: Out) -> anyhow::Result<()> {
-        match out {
-            Out::Line(line) => self.sink.write_line(&line),
-            Out::Record(_) => bail!("the writer takes serialised lines"),
-        }
+impl Consumer<Vec<u8>> for Writing<'_> {
+    fn message(&mut self, line: Vec<u8>) -> anyhow::Result<()> {
+        self.sink.write_line(&line)
     }
 
     fn chunk_done(&mut self, export_no: usize, last: (u64, u64)) -> anyhow::Result<()> {
@@ -180,19 +179,25 @@ impl Consumer for Writing<'_> {
     }
 }
 
+/// A record as one output line in `format`, with its line end.
+fn serialise(format: OutFormat, record: &Labelled) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(256 + record.text.len() * 3);
+    match format {
+        OutFormat::Jsonl => {
+            serde_json::to_writer(&mut out, record)?;
+            out.push(b'\n');
+        }
+        OutFormat::Csv => csv_row(&mut out, record)?,
+    }
+    Ok(out)
+}
+
 /// Hands records to a closure: what `sandesh report` does with exports.
 struct Handing<'a>(&'a mut dyn FnMut(Labelled));
 
-impl Consumer for Handing<'_> {
-    fn format(&self) -> Option<OutFormat> {
-        None
-    }
-
-    fn message(&mut self, out: Out) -> anyhow::Result<()> {
-        match out {
-            Out::Record(r) => (self.0)(*r),
-            Out::Line(_) => bail!("records were asked for"),
-        }
+impl Consumer<Labelled> for Handing<'_> {
+    fn message(&mut self, record: Labelled) -> anyhow::Result<()> {
+        (self.0)(record);
         Ok(())
     }
 
@@ -221,7 +226,7 @@ pub(crate) fn records(
     let mut summary = Summary::default();
     let mut handing = Handing(each);
     for (i, export) in exports.iter().enumerate() {
-        let n = labeller.label_export(i, export, None, &mut handing, &mut summary)?;
+        let n = labeller.label_export(i, export, None, &Ok, &mut handing, &mut summary)?;
         eprintln!(
             "{}: {n} messages labelled ({}), business: {}",
             export.name(),
@@ -465,20 +470,11 @@ struct Labeller<'a> {
     redact: Option<Extractors>,
 }
 
-/// A labelled message as a consumer wants it.
-enum Out {
-    /// Serialised, with its line end.
-    Line(Vec<u8>),
-    /// The record itself.
-    Record(Box<Labelled>),
-}
-
-/// Where labelled messages go, in order, chunk by chunk.
-trait Consumer {
-    /// `Some`: messages come serialised in this format (done in parallel); `None`: as records.
-    fn format(&self) -> Option<OutFormat>;
+/// Where labelled messages go, in order, chunk by chunk, each shaped as a `T` (a serialised
+/// line, or the record itself).
+trait Consumer<T> {
     /// The next message.
-    fn message(&mut self, out: Out) -> anyhow::Result<()>;
+    fn message(&mut self, item: T) -> anyhow::Result<()>;
     /// Every message of `export_no` up to `last` (offset, index) has been handed over.
     fn chunk_done(&mut self, export_no: usize, last: (u64, u64)) -> anyhow::Result<()>;
 }
@@ -491,15 +487,16 @@ struct Summary {
 }
 
 impl Labeller<'_> {
-    /// Labels one export, after message `after` (offset, index) when resuming, handing each
-    /// message to `to` in order and telling it after every chunk. Returns the number of
-    /// messages labelled.
-    fn label_export(
+    /// Labels one export, after message `after` (offset, index) when resuming, shaping each
+    /// record with `shape` on the chunk's worker threads, handing the results to `to` in order
+    /// and telling it after every chunk. Returns the number of messages labelled.
+    fn label_export<T: Send>(
         &self,
         export_no: usize,
         export: &Export,
         after: Option<(u64, u64)>,
-        to: &mut dyn Consumer,
+        shape: &(dyn Fn(Labelled) -> anyhow::Result<T> + Sync),
+        to: &mut dyn Consumer<T>,
         summary: &mut Summary,
     ) -> anyhow::Result<u64> {
         let mut events = match after {
@@ -521,7 +518,6 @@ impl Labeller<'_> {
             None => export.name().to_string(),
             Some(_) => pseudonym("chat", export.name()),
         };
-        let format = to.format();
         let (tx, rx) = mpsc::sync_channel::<anyhow::Result<Vec<Event>>>(4);
         let mut labelled = 0u64;
         std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -555,9 +551,12 @@ impl Labeller<'_> {
             });
             for chunk in rx {
                 let chunk = chunk?;
-                let outs: Vec<anyhow::Result<Option<Out>>> = chunk
+                let outs: Vec<anyhow::Result<Option<T>>> = chunk
                     .par_iter()
-                    .map(|ev| self.out(export_no, &chat, ev, format))
+                    .map(|ev| match ev {
+                        Event::Message(m) => shape(self.label(export_no, &chat, m)).map(Some),
+                        Event::Skipped { .. } => Ok(None),
+                    })
                     .collect();
                 let mut last = None;
                 for (ev, out) in chunk.iter().zip(outs) {
@@ -592,33 +591,6 @@ impl Labeller<'_> {
             Ok(())
         })?;
         Ok(labelled)
-    }
-
-    /// What one event becomes: a serialised line in `format`, or the record itself; `None` for
-    /// lines outside any message.
-    fn out(
-        &self,
-        export_no: usize,
-        chat: &str,
-        ev: &Event,
-        format: Option<OutFormat>,
-    ) -> anyhow::Result<Option<Out>> {
-        let Event::Message(m) = ev else {
-            return Ok(None);
-        };
-        let record = self.label(export_no, chat, m);
-        let Some(format) = format else {
-            return Ok(Some(Out::Record(Box::new(record))));
-        };
-        let mut out = Vec::with_capacity(256 + record.text.len() * 3);
-        match format {
-            OutFormat::Jsonl => {
-                serde_json::to_writer(&mut out, &record)?;
-                out.push(b'\n');
-            }
-            OutFormat::Csv => csv_row(&mut out, &record)?,
-        }
-        Ok(Some(Out::Line(out)))
     }
 
     fn label(&self, export_no: usize, chat: &str, m: &Message) -> Labelled {

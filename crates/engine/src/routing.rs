@@ -654,6 +654,27 @@ impl Section<'_> {
         }
     }
 
+    /// A lower bound above its upper bound would make the rule match nothing: the error points
+    /// at the upper bound.
+    fn ordered(
+        &self,
+        (lo_field, lo): (&str, &Option<Spanned<f64>>),
+        (hi_field, hi): (&str, &Option<Spanned<f64>>),
+    ) -> Result<(), RoutesError> {
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo.get_ref() > hi.get_ref() => Err(self.at(
+                hi_field,
+                hi,
+                format!(
+                    "{} is below {lo_field} {}, so the rule would match nothing",
+                    hi.get_ref(),
+                    lo.get_ref()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn amount(&self, field: &str, value: &Option<Spanned<f64>>) -> Result<(), RoutesError> {
         match value {
             Some(v) if !v.get_ref().is_finite() || *v.get_ref() < 0.0 => Err(self.at(
@@ -815,35 +836,17 @@ fn build_rule(t: &Section<'_>, position: usize, raw: RawRule) -> Result<Rule, Ro
 
     t.confidence("min_confidence", &raw.min_confidence)?;
     t.confidence("max_confidence", &raw.max_confidence)?;
-    if let (Some(lo), Some(hi)) = (&raw.min_confidence, &raw.max_confidence) {
-        if lo.get_ref() > hi.get_ref() {
-            return Err(t.at(
-                "max_confidence",
-                hi,
-                format!(
-                    "{} is below min_confidence {}, so the rule would match nothing",
-                    hi.get_ref(),
-                    lo.get_ref()
-                ),
-            ));
-        }
-    }
+    t.ordered(
+        ("min_confidence", &raw.min_confidence),
+        ("max_confidence", &raw.max_confidence),
+    )?;
 
     t.amount("min_amount", &raw.min_amount)?;
     t.amount("max_amount", &raw.max_amount)?;
-    if let (Some(lo), Some(hi)) = (&raw.min_amount, &raw.max_amount) {
-        if lo.get_ref() > hi.get_ref() {
-            return Err(t.at(
-                "max_amount",
-                hi,
-                format!(
-                    "{} is below min_amount {}, so the rule would match nothing",
-                    hi.get_ref(),
-                    lo.get_ref()
-                ),
-            ));
-        }
-    }
+    t.ordered(
+        ("min_amount", &raw.min_amount),
+        ("max_amount", &raw.max_amount),
+    )?;
     let currency = match &raw.currency {
         None => DEFAULT_CURRENCY.to_string(),
         Some(c)
