@@ -43,11 +43,22 @@ fn time_messages(
     if messages.is_empty() {
         return None;
     }
-    // Warm caches once, then time enough passes for a stable median (at least ~20,000 calls).
-    for m in messages {
+    // Warm caches once, then time enough passes for a stable median (at least ~20,000 calls);
+    // with the encoder (milliseconds a message) one pass after a short warm-up.
+    let encoder = engine.tier() != sandesh::Tier::Fast;
+    let warm = if encoder {
+        messages.len().min(20)
+    } else {
+        messages.len()
+    };
+    for m in &messages[..warm] {
         std::hint::black_box(engine.classify(&m.text).ok());
     }
-    let passes = (20_000 / messages.len()).clamp(1, 50);
+    let passes = if encoder {
+        1
+    } else {
+        (20_000 / messages.len()).clamp(1, 50)
+    };
     let mut us = Vec::with_capacity(messages.len() * passes);
     for _ in 0..passes {
         for m in messages {
@@ -108,6 +119,7 @@ pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         reports.push(json!({
             "file": path.display().to_string(),
             "model": engine.model_path().display().to_string(),
+            "tier": engine.tier(),
             "borderline_excluded": excluded,
             "report": report,
             "timing": timing,
@@ -160,6 +172,14 @@ fn print_report(
         write!(out, " (borderline excluded: {excluded})")?;
     }
     writeln!(out)?;
+    if r.tier != "fast" {
+        writeln!(
+            out,
+            "tier {}: the encoder decided {:.1}% of messages",
+            r.tier,
+            r.encoder_share * 100.0
+        )?;
+    }
     writeln!(
         out,
         "accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}  classified as not-other {:.4}",

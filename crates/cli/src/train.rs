@@ -2,7 +2,8 @@
 
 use anyhow::{bail, Context};
 use sandesh::evaluation::read_labelled;
-use sandesh::{FastConfig, FeatureConfig, LangIdConfig};
+use sandesh::HeadConfig;
+use sandesh::{FastConfig, FeatureConfig, LangIdConfig, Tier};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -10,24 +11,34 @@ pub struct Args {
     /// Folder holding train.jsonl and dev.jsonl.
     #[arg(long, default_value = "datasets", value_name = "DIR")]
     data: PathBuf,
-    /// Model directory to write.
-    #[arg(long, short, default_value = "models/fast", value_name = "DIR")]
-    out: PathBuf,
+    /// Model directory to write (default: models/fast, or models/e5-head with --tier encoder).
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Seed of initialisation and shuffling.
     #[arg(long, default_value_t = FastConfig::default().seed)]
     seed: u64,
-    /// Passes over the training data.
-    #[arg(long, default_value_t = FastConfig::default().epochs)]
-    epochs: usize,
-    /// Initial learning rate.
-    #[arg(long, default_value_t = FastConfig::default().lr)]
-    lr: f32,
+    /// Passes over the training data (default: 30 for the fast model, 40 for the encoder head).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Initial learning rate (default: 0.5 for the fast model, 0.001 (AdamW) for the head).
+    #[arg(long)]
+    lr: Option<f32>,
+    /// Hidden units of the encoder head (0: logistic regression).
+    #[arg(long, default_value_t = HeadConfig::default().hidden)]
+    hidden: usize,
     /// Embedding size.
     #[arg(long, default_value_t = FastConfig::default().dim)]
     dim: usize,
     /// Hash buckets of the classifier (rows of the embedding table).
     #[arg(long, default_value_t = FeatureConfig::default().buckets)]
     buckets: usize,
+    /// Keep the encoder's embeddings of train and dev in this folder and reuse them while the
+    /// texts and the encoder are the same (retraining the head then takes seconds).
+    #[arg(long, value_name = "DIR")]
+    embedding_cache: Option<PathBuf>,
+    /// Weight decay of the encoder head (AdamW).
+    #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
+    weight_decay: f32,
     /// Print the dev report as JSON.
     #[arg(long)]
     json: bool,
@@ -48,13 +59,21 @@ fn read(path: &PathBuf) -> anyhow::Result<(Vec<u8>, Vec<sandesh::LabelledMessage
     Ok((bytes, messages))
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.dim == 0
-        || args.buckets == 0
-        || args.epochs == 0
-        || !args.lr.is_finite()
-        || args.lr <= 0.0
-    {
+pub fn run(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
+    match setup.tier {
+        Tier::Fast => run_fast(args),
+        Tier::Encoder => run_encoder(setup, args),
+        Tier::Cascade => bail!(
+            "the cascade has nothing of its own to train: `--tier encoder` trains the head and \
+             chooses the cascade threshold on dev"
+        ),
+    }
+}
+
+fn run_fast(args: Args) -> anyhow::Result<()> {
+    let epochs = args.epochs.unwrap_or(FastConfig::default().epochs);
+    let lr = args.lr.unwrap_or(FastConfig::default().lr);
+    if args.dim == 0 || args.buckets == 0 || epochs == 0 || !lr.is_finite() || lr <= 0.0 {
         bail!("--dim, --buckets, --epochs and --lr must be positive");
     }
     let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;
@@ -65,14 +84,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ..FeatureConfig::default()
         },
         dim: args.dim,
-        epochs: args.epochs,
-        lr: args.lr,
+        epochs,
+        lr,
         seed: args.seed,
     };
     let hash = sandesh::data_hash(&[&train_bytes, &dev_bytes]);
     let mut trained =
         sandesh::training::train(&train, &dev, config, LangIdConfig::default(), hash)?;
-    trained.model.save(&args.out)?;
+    let out = args.out.unwrap_or_else(|| PathBuf::from("models/fast"));
+    trained.model.save(&out)?;
     let r = &trained.dev;
     if args.json {
         println!(
@@ -84,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "trained on {} messages, calibrated on {} (dev); wrote {}",
             train.len(),
             dev.len(),
-            args.out.display()
+            out.display()
         );
         println!(
             "dev: accuracy {:.4}  macro-F1 {:.4}  ECE {:.4} (uncalibrated {:.4}, temperature {:.3})",
@@ -99,5 +119,84 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             r.lang_id.native_accuracy, r.lang_id.latin_accuracy
         );
     }
+    Ok(())
+}
+
+/// `--tier encoder`: embeds train and dev with the encoder, trains and calibrates the head,
+/// chooses the cascade threshold against the fast model, and writes the head directory.
+fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
+    let defaults = HeadConfig::default();
+    let config = HeadConfig {
+        hidden: args.hidden,
+        epochs: args.epochs.unwrap_or(defaults.epochs),
+        lr: args.lr.unwrap_or(defaults.lr),
+        seed: args.seed,
+        weight_decay: args.weight_decay,
+        ..defaults
+    };
+    if config.epochs == 0 || !config.lr.is_finite() || config.lr <= 0.0 {
+        bail!("--epochs and --lr must be positive");
+    }
+    let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;
+    let (dev_bytes, dev) = read(&args.data.join("dev.jsonl"))?;
+    let fast = crate::builder(setup).tier(Tier::Fast).build()?;
+    let encoder_dir = setup.encoder.clone().unwrap_or_else(|| {
+        std::env::var_os("SANDESH_ENCODER_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("models/e5-small"))
+    });
+    let encoder = sandesh::Encoder::load(&encoder_dir).with_context(|| {
+        format!(
+            "cannot load the encoder from {} (make it with `bash scripts/fetch-e5.sh`)",
+            encoder_dir.display()
+        )
+    })?;
+    let hash = sandesh::data_hash(&[&train_bytes, &dev_bytes]);
+    let job = sandesh::training::HeadJob {
+        train: &train,
+        dev: &dev,
+        config,
+        data_sha256: hash,
+        embedding_cache: args.embedding_cache.as_deref(),
+    };
+    let trained =
+        sandesh::training::train_encoder_head(&fast, &encoder, job, |line| eprintln!("{line}"))?;
+    let out = args.out.unwrap_or_else(|| PathBuf::from("models/e5-head"));
+    let mut head = trained.head;
+    head.save(&out)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&head.manifest.metrics)?);
+        return Ok(());
+    }
+    println!(
+        "trained the encoder head on {} messages, calibrated on {} (dev); wrote {}",
+        train.len(),
+        dev.len(),
+        out.display()
+    );
+    for (name, r) in [
+        ("fast", &trained.dev_fast),
+        ("encoder", &trained.dev_encoder),
+        ("cascade", &trained.dev_cascade),
+    ] {
+        println!(
+            "dev {name:<8} accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}",
+            r.accuracy, r.macro_f1, r.ece
+        );
+    }
+    println!("dev sweep: threshold → share sent to the encoder, cascade macro-F1");
+    for (t, share, f1) in trained.sweep.iter().step_by(5) {
+        println!("  {t:.2} → {:5.1}%  {f1:.4}", share * 100.0);
+    }
+    let c = &head.manifest.cascade;
+    println!(
+        "cascade threshold {:.2} (fast confidence below it goes to the encoder): {:.1}% of dev \
+         (head temperature {:.3}, ECE before calibration {:.4})",
+        c.threshold,
+        c.dev_share_to_encoder * 100.0,
+        head.head.temperature(),
+        trained.dev_ece_uncalibrated
+    );
     Ok(())
 }

