@@ -167,6 +167,20 @@ impl EngineBuilder {
                     DEFAULT_HEAD_NAME,
                     "encoder head",
                 )?;
+                if !e.is_dir() {
+                    return Err(format!(
+                        "no encoder at {}; make models/{DEFAULT_ENCODER_NAME} with `bash \
+                         scripts/fetch-e5.sh`",
+                        e.display()
+                    ));
+                }
+                if !h.is_dir() {
+                    return Err(format!(
+                        "no encoder head at {}; the shipped one is models/{DEFAULT_HEAD_NAME}, \
+                         or train one with `sandesh train --tier encoder`",
+                        h.display()
+                    ));
+                }
                 EncoderTier::load(&e, &h).map_err(|err| err.to_string())
             });
             match loaded {

@@ -1074,3 +1074,67 @@ async fn openapi_document_is_served_and_lists_every_route() {
     assert_eq!(r.status, 404);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_route_reports_the_tier_and_why_it_fell_back() {
+    // A directory nobody made.
+    let absent = std::env::temp_dir().join(format!("sandesh-no-encoder-{}", std::process::id()));
+    let fallback = sandesh::Engine::builder()
+        .tier(sandesh::Tier::Encoder)
+        .encoder_dir(absent)
+        .build()
+        .unwrap();
+    let server = Server::start_with(keyed(), fallback).await;
+    let m = get(server.addr, "/v1/model", Some(KEY)).await;
+    assert_eq!(m.status, 200);
+    let tier = &m.json()["tier"];
+    assert_eq!(tier["active"], "fast");
+    assert_eq!(tier["requested"], "encoder");
+    let reason = tier["fallback"].as_str().unwrap();
+    assert!(
+        reason.contains("no-encoder") && reason.contains("fetch-e5"),
+        "{reason}"
+    );
+    assert!(tier["encoder"].is_null());
+    let r = post_json(
+        server.addr,
+        "/v1/classify",
+        Some(KEY),
+        br#"{"text": "naukri chahiye driver ki"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    server.stop().await;
+
+    // With the encoder present (scripts/fetch-e5.sh; CI fetches it), the cascade serves.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join("models/e5-small/manifest.json").is_file() {
+        eprintln!("SKIPPED the cascade half: models/e5-small is absent (scripts/fetch-e5.sh)");
+        return;
+    }
+    let cascade = sandesh::Engine::builder()
+        .tier(sandesh::Tier::Cascade)
+        .build()
+        .unwrap();
+    assert_eq!(cascade.fallback(), None);
+    let server = Server::start_with(keyed(), cascade).await;
+    let m = get(server.addr, "/v1/model", Some(KEY)).await;
+    let tier = &m.json()["tier"];
+    assert_eq!(tier["active"], "cascade");
+    assert!(tier["fallback"].is_null());
+    assert_eq!(
+        tier["encoder"]["weights_sha256"].as_str().unwrap().len(),
+        64
+    );
+    // A message in a script the fast model is less sure of still gets a full analysis.
+    let r = post_json(
+        server.addr,
+        "/v1/classify",
+        Some(KEY),
+        "{\"text\": \"ஆர்டர் இன்னும் வரவில்லை, எப்போது வரும்?\"}".as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["intents"].as_array().unwrap().len(), 7);
+    server.stop().await;
+}
