@@ -185,16 +185,23 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
             r.accuracy, r.macro_f1, r.ece
         );
     }
-    println!("dev sweep: threshold → share sent to the encoder, cascade macro-F1");
-    for (t, share, f1) in trained.sweep.iter().step_by(5) {
-        println!("  {t:.2} → {:5.1}%  {f1:.4}", share * 100.0);
+    println!("dev sweep: threshold → messages (tokens) sent to the encoder, cascade macro-F1");
+    for p in trained.sweep.iter().step_by(5) {
+        println!(
+            "  {:.2} → {:5.1}% ({:5.1}%)  {:.4}",
+            p.threshold,
+            p.share * 100.0,
+            p.token_share * 100.0,
+            p.macro_f1
+        );
     }
     let c = &head.manifest.cascade;
     println!(
-        "cascade threshold {:.2} (fast confidence below it goes to the encoder): {:.1}% of dev \
-         (head temperature {:.3}, ECE before calibration {:.4})",
+        "cascade threshold {:.2} (fast confidence below it goes to the encoder): {:.1}% of dev's \
+         messages, {:.1}% of its tokens (head temperature {:.3}, ECE before calibration {:.4})",
         c.threshold,
         c.dev_share_to_encoder * 100.0,
+        c.dev_token_share_to_encoder * 100.0,
         head.head.temperature(),
         trained.dev_ece_uncalibrated
     );

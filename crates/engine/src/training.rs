@@ -119,12 +119,27 @@ pub struct TrainedHead {
     pub dev_cascade: ClassificationReport,
     /// ECE of the head on dev before calibration.
     pub dev_ece_uncalibrated: f64,
-    /// Every threshold tried: (threshold, share sent to the encoder, dev macro-F1).
-    pub sweep: Vec<(f32, f64, f64)>,
+    /// Every threshold tried on dev.
+    pub sweep: Vec<SweepPoint>,
 }
 
-/// Most of dev the cascade may send to the encoder when its threshold is chosen: the issue's
-/// latency aim (cascade ≤ 20% of encoder-only time) less a margin for the fast tier's own time.
+/// The cascade on dev at one threshold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    /// The fast tier's confidence below which the encoder decides.
+    pub threshold: f32,
+    /// Share of messages sent to the encoder.
+    pub share: f64,
+    /// Share of the encoder's tokens (its cost) those messages carry.
+    pub token_share: f64,
+    /// Macro-F1 of the cascade.
+    pub macro_f1: f64,
+}
+
+/// Most of dev's encoder tokens the cascade may send to the encoder when its threshold is
+/// chosen: the latency aim (cascade ≤ 20% of encoder-only time) less a margin for the
+/// fast tier's own time. Counted in tokens, not messages, because the encoder's time grows with
+/// length and the messages the fast model is unsure of run longer than the average.
 pub const CASCADE_BUDGET: f64 = 0.18;
 /// How far below the best dev macro-F1 within the budget a threshold may be and still win by
 /// sending more messages to the encoder.
@@ -237,33 +252,39 @@ pub fn train_encoder_head(
         .into_iter()
         .map(|r| r.ok().map(|a| (a.intent, a.confidence)))
         .collect();
-    let cascade_at = |t: f32| -> (ClassificationReport, f64) {
-        let mut asked = 0usize;
+    let tokens: Vec<usize> = dev
+        .iter()
+        .map(|m| encoder.tokenize(&m.text).map(|ids| ids.len()))
+        .collect::<std::result::Result<_, _>>()?;
+    let all_tokens = tokens.iter().sum::<usize>().max(1) as f64;
+    let cascade_at = |t: f32| -> (ClassificationReport, SweepPoint) {
+        let (mut asked, mut asked_tokens) = (0usize, 0usize);
         let (p, c): (Vec<Intent>, Vec<f32>) = fast_top
             .iter()
             .zip(&encoder_top)
-            .map(|(f, e)| match f {
+            .zip(&tokens)
+            .map(|((f, e), n)| match f {
                 Some(f) if f.1 >= t => *f,
                 _ => {
                     asked += 1;
+                    asked_tokens += n;
                     *e
                 }
             })
             .unzip();
-        (
-            classification_report(&gold, &p, &c),
-            asked as f64 / gold.len() as f64,
-        )
+        let report = classification_report(&gold, &p, &c);
+        let point = SweepPoint {
+            threshold: t,
+            share: asked as f64 / gold.len() as f64,
+            token_share: asked_tokens as f64 / all_tokens,
+            macro_f1: report.macro_f1,
+        };
+        (report, point)
     };
-    let sweep: Vec<(f32, f64, f64)> = (0..=100)
-        .map(|i| {
-            let t = i as f32 / 100.0;
-            let (r, share) = cascade_at(t);
-            (t, share, r.macro_f1)
-        })
-        .collect();
+    let sweep: Vec<SweepPoint> = (0..=100).map(|i| cascade_at(i as f32 / 100.0).1).collect();
     let threshold = choose_threshold(&sweep);
-    let (dev_cascade, share) = cascade_at(threshold);
+    let (dev_cascade, chosen) = cascade_at(threshold);
+    let share = chosen.share;
     let (ep, ec): (Vec<Intent>, Vec<f32>) = encoder_top.iter().copied().unzip();
     let dev_encoder = classification_report(&gold, &ep, &ec);
     let (fp, fc): (Vec<Intent>, Vec<f32>) = fast_top
@@ -283,6 +304,7 @@ pub fn train_encoder_head(
         cascade: CascadeSettings {
             threshold,
             dev_share_to_encoder: share,
+            dev_token_share_to_encoder: chosen.token_share,
             fast_weights_sha256: fast
                 .manifest()
                 .files
@@ -305,6 +327,7 @@ pub fn train_encoder_head(
                 "fast": {"accuracy": dev_fast.accuracy, "macro_f1": dev_fast.macro_f1,
                          "ece": dev_fast.ece},
                 "cascade": {"threshold": threshold, "share_to_encoder": share,
+                            "token_share_to_encoder": chosen.token_share,
                             "accuracy": dev_cascade.accuracy, "macro_f1": dev_cascade.macro_f1,
                             "ece": dev_cascade.ece},
             }
@@ -320,17 +343,23 @@ pub fn train_encoder_head(
     })
 }
 
-/// The cascade threshold from a dev sweep of (threshold, share to the encoder, macro-F1): among
-/// thresholds within [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best macro-F1,
-/// and of those the highest (the encoder sees more of what the fast model is unsure of, which
-/// matters most on text unlike our data). Falls back to 0 (fast only) when nothing fits.
-pub fn choose_threshold(sweep: &[(f32, f64, f64)]) -> f32 {
-    let within: Vec<&(f32, f64, f64)> = sweep.iter().filter(|s| s.1 <= CASCADE_BUDGET).collect();
-    let best = within.iter().map(|s| s.2).fold(f64::NEG_INFINITY, f64::max);
+/// The cascade threshold from a dev sweep: among thresholds whose encoder tokens stay within
+/// [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best macro-F1, and of those the
+/// highest (the encoder sees more of what the fast model is unsure of, which matters most on
+/// text unlike our data). Falls back to 0 (fast only) when nothing fits.
+pub fn choose_threshold(sweep: &[SweepPoint]) -> f32 {
+    let within: Vec<&SweepPoint> = sweep
+        .iter()
+        .filter(|p| p.token_share <= CASCADE_BUDGET)
+        .collect();
+    let best = within
+        .iter()
+        .map(|p| p.macro_f1)
+        .fold(f64::NEG_INFINITY, f64::max);
     within
         .iter()
-        .filter(|s| s.2 >= best - CASCADE_F1_SLACK)
-        .map(|s| s.0)
+        .filter(|p| p.macro_f1 >= best - CASCADE_F1_SLACK)
+        .map(|p| p.threshold)
         .fold(0.0, f32::max)
 }
 
@@ -348,18 +377,27 @@ mod tests {
 
     #[test]
     fn the_threshold_is_the_highest_near_best_within_the_budget() {
-        // (threshold, share, macro-F1)
+        // (threshold, token share, macro-F1); the message share plays no part.
+        let point = |threshold, token_share, macro_f1| SweepPoint {
+            threshold,
+            share: token_share / 2.0,
+            token_share,
+            macro_f1,
+        };
         let sweep = [
-            (0.0, 0.00, 0.80),
-            (0.3, 0.05, 0.85),
-            (0.5, 0.10, 0.870),
-            (0.6, 0.15, 0.866), // within the slack of 0.870, and higher: chosen
-            (0.7, 0.17, 0.850), // too far below the best
-            (0.8, 0.30, 0.900), // best of all, but over the budget
+            point(0.0, 0.00, 0.80),
+            point(0.3, 0.05, 0.85),
+            point(0.5, 0.10, 0.870),
+            point(0.6, 0.15, 0.866), // within the slack of 0.870, and higher: chosen
+            point(0.7, 0.17, 0.850), // too far below the best
+            point(0.8, 0.30, 0.900), // best of all, but over the budget in tokens
         ];
         assert_eq!(choose_threshold(&sweep), 0.6);
         // Nothing within the budget but the fast tier alone.
-        assert_eq!(choose_threshold(&[(0.0, 0.0, 0.7), (0.5, 0.5, 0.9)]), 0.0);
+        assert_eq!(
+            choose_threshold(&[point(0.0, 0.0, 0.7), point(0.5, 0.5, 0.9)]),
+            0.0
+        );
         assert_eq!(choose_threshold(&[]), 0.0);
     }
 }

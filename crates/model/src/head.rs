@@ -331,6 +331,9 @@ pub struct CascadeSettings {
     pub threshold: f32,
     /// Share of dev messages the threshold sends to the encoder.
     pub dev_share_to_encoder: f64,
+    /// Share of dev's encoder tokens (its cost) those messages carry.
+    #[serde(default)]
+    pub dev_token_share_to_encoder: f64,
     /// sha256 of the fast model's weights the threshold was chosen with.
     pub fast_weights_sha256: String,
 }
@@ -643,6 +646,7 @@ mod tests {
             cascade: CascadeSettings {
                 threshold: 0.5,
                 dev_share_to_encoder: 0.1,
+                dev_token_share_to_encoder: 0.15,
                 fast_weights_sha256: "d".repeat(64),
             },
             files: BTreeMap::new(),

@@ -270,6 +270,7 @@ fn tier_info(engine: &sandesh::Engine) -> serde_json::Value {
             },
             "cascade_threshold": engine.cascade_threshold(),
             "cascade_dev_share_to_encoder": head.cascade.dev_share_to_encoder,
+            "cascade_dev_token_share_to_encoder": head.cascade.dev_token_share_to_encoder,
         })
     });
     serde_json::json!({
