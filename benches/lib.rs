@@ -18,3 +18,31 @@ pub fn repo_root() -> PathBuf {
 pub fn datasets_dir() -> PathBuf {
     repo_root().join("datasets")
 }
+
+/// The `main` of a bench binary: `parse` gives `None` for `--help` (the usage goes to stdout);
+/// an argument error exits 2 and a failed `run` exits 1, each printed as `name: error`.
+pub fn bin_main<A>(
+    name: &str,
+    usage: &str,
+    parse: impl FnOnce() -> Result<Option<A>, String>,
+    run: impl FnOnce(A) -> Result<(), String>,
+) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    match parse() {
+        Ok(None) => {
+            print!("{usage}");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(args)) => match run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -273,21 +273,10 @@ fn run(args: Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args() {
-        Ok(None) => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(args)) => match run(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("e5-bench: {e}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(e) => {
-            eprintln!("e5-bench: {e}\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    sandesh_bench::bin_main(
+        "e5-bench",
+        USAGE,
+        || parse_args().map_err(|e| format!("{e}\n{USAGE}")),
+        run,
+    )
 }
