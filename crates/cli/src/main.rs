@@ -155,14 +155,10 @@ fn resolve_hub(model: &mut Option<PathBuf>, encoder: &mut Option<PathBuf>) -> an
         (_, Some(e)) => e,
         (None, None) => return Ok(()),
     };
-    let Some((repo, revision)) = sandesh::hub::parse_hf_spec(&spec) else {
+    let Some((repo, _)) = sandesh::hub::parse_hf_spec(&spec) else {
         anyhow::bail!("{spec:?}: expected hf:owner/name or hf:owner/name@revision");
     };
     let out = hub_dir(repo);
-    let spec = match revision {
-        Some(r) => format!("{repo}@{r}"),
-        None => repo.to_string(),
-    };
     eprintln!("fetching {spec} from the model hub into {}", out.display());
     sandesh::hub::fetch(&spec, &out)?;
     *encoder = Some(out);

@@ -63,15 +63,12 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::FetchHub { repo: model, out } => {
             // (`repo`, not `model`: the global `--model` option has that name.)
-            let Some((repo, revision)) = sandesh::hub::parse_hf_spec(&model) else {
+            if sandesh::hub::parse_hf_spec(&model).is_none() {
                 anyhow::bail!("{model:?}: expected hf:owner/name or hf:owner/name@revision");
-            };
-            let spec = match revision {
-                Some(r) => format!("{repo}@{r}"),
-                None => repo.to_string(),
-            };
+            }
             let start = Instant::now();
-            let m = sandesh::hub::fetch(&spec, &out)?;
+            // `fetch` reads the `hf:` reference itself.
+            let m = sandesh::hub::fetch(&model, &out)?;
             let encoder = sandesh::Encoder::load(&out)
                 .with_context(|| format!("loading {} after the download", out.display()))?;
             let h = m.header;

@@ -140,12 +140,8 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;
     let (dev_bytes, dev) = read(&args.data.join("dev.jsonl"))?;
     let fast = crate::builder(setup).tier(Tier::Fast).build()?;
-    let encoder_dir = setup.encoder.clone().unwrap_or_else(|| {
-        std::env::var_os("SANDESH_ENCODER_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("models/e5-small"))
-    });
+    let encoder_dir =
+        sandesh::locate_encoder_dir(setup.encoder.clone()).map_err(anyhow::Error::msg)?;
     let encoder = sandesh::Encoder::load(&encoder_dir).with_context(|| {
         format!(
             "cannot load the encoder from {} (make it with `bash scripts/fetch-e5.sh`)",

@@ -154,13 +154,7 @@ impl EngineBuilder {
             tiers: Tiers::default(),
         };
         if self.tier != Tier::Fast {
-            let loaded = locate(
-                self.encoder_dir,
-                ENCODER_DIR_ENV,
-                DEFAULT_ENCODER_NAME,
-                "encoder",
-            )
-            .and_then(|e| {
+            let loaded = locate_encoder_dir(self.encoder_dir).and_then(|e| {
                 let h = locate(
                     self.head_dir,
                     HEAD_DIR_ENV,
@@ -196,6 +190,13 @@ impl EngineBuilder {
         }
         Ok(engine)
     }
+}
+
+/// The encoder directory as the engine finds it: `given`, else `$SANDESH_ENCODER_DIR`, else
+/// `models/e5-small` in the places the fast model is looked for; the error says where it looked
+/// and how to make one.
+pub fn locate_encoder_dir(given: Option<PathBuf>) -> std::result::Result<PathBuf, String> {
+    locate(given, ENCODER_DIR_ENV, DEFAULT_ENCODER_NAME, "encoder")
 }
 
 /// The directory given, else the one in `env`, else `models/{name}` in the usual places; the
@@ -326,18 +327,6 @@ impl Engine {
             routes: None,
             tiers: Tiers::default(),
         }
-    }
-
-    /// Runs `tier` with this encoder tier (an engine from [`Engine::from_model`] plus a head
-    /// just trained, say). `threshold` overrides the cascade threshold stored with the head.
-    pub fn with_encoder(
-        mut self,
-        tier: Tier,
-        encoder: Arc<EncoderTier>,
-        threshold: Option<f32>,
-    ) -> Self {
-        self.set_encoder(tier, encoder, threshold);
-        self
     }
 
     fn set_encoder(&mut self, tier: Tier, encoder: Arc<EncoderTier>, threshold: Option<f32>) {

@@ -26,7 +26,7 @@ pub mod tier;
 pub mod training;
 
 pub use engine::{
-    Engine, EngineBuilder, Reference, DEFAULT_MAX_CHARS, DEFAULT_MODEL_NAME,
+    locate_encoder_dir, Engine, EngineBuilder, Reference, DEFAULT_MAX_CHARS, DEFAULT_MODEL_NAME,
     DEFAULT_UTC_OFFSET_MINUTES, MODEL_DIR_ENV,
 };
 pub use error::{Error, Result};
