@@ -235,6 +235,36 @@ impl Bert {
         let start = Instant::now();
         let h = self.hidden;
         let total: usize = batch.iter().map(|m| m.len()).sum();
+        let mut x = self.embeddings(batch)?;
+        let embedded = Instant::now();
+        times.embeddings += embedded - start;
+
+        let threads = candle_core::utils::get_num_threads();
+        let inter = self.layers.first().map_or(0, |l| l.ff1.out);
+        let mut qkv = vec![0.0; total * 3 * h];
+        let mut ctx = vec![0.0; total * h];
+        let mut ff = vec![0.0; total * inter];
+        let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
+        let mut scores = vec![0.0; longest * longest];
+        for l in &self.layers {
+            linear(&x, &l.qkv, &mut qkv, false, threads);
+            self.attention(batch, &qkv, &mut ctx, &mut scores);
+            linear(&ctx, &l.o, &mut x, true, threads);
+            layer_norm(&mut x, &l.ln1, self.eps);
+            linear(&x, &l.ff1, &mut ff, false, threads);
+            gelu(&mut ff);
+            linear(&ff, &l.ff2, &mut x, true, threads);
+            layer_norm(&mut x, &l.ln2, self.eps);
+        }
+        times.layers += embedded.elapsed();
+        Ok(x)
+    }
+
+    /// The embedding layer's output for the real tokens of `batch` (word + position + token
+    /// type, layer-normalised), concatenated message after message: `[Σ len, hidden]`.
+    fn embeddings(&self, batch: &[&[u32]]) -> Result<Vec<f32>, String> {
+        let h = self.hidden;
+        let total: usize = batch.iter().map(|m| m.len()).sum();
         let mut x = Vec::with_capacity(total * h);
         for m in batch {
             if m.len() > self.positions {
@@ -263,28 +293,19 @@ impl Bert {
             }
         }
         layer_norm(&mut x, &self.emb_ln, self.eps);
-        let embedded = Instant::now();
-        times.embeddings += embedded - start;
-
-        let threads = candle_core::utils::get_num_threads();
-        let inter = self.layers.first().map_or(0, |l| l.ff1.out);
-        let mut qkv = vec![0.0; total * 3 * h];
-        let mut ctx = vec![0.0; total * h];
-        let mut ff = vec![0.0; total * inter];
-        let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
-        let mut scores = vec![0.0; longest * longest];
-        for l in &self.layers {
-            linear(&x, &l.qkv, &mut qkv, false, threads);
-            self.attention(batch, &qkv, &mut ctx, &mut scores);
-            linear(&ctx, &l.o, &mut x, true, threads);
-            layer_norm(&mut x, &l.ln1, self.eps);
-            linear(&x, &l.ff1, &mut ff, false, threads);
-            gelu(&mut ff);
-            linear(&ff, &l.ff2, &mut x, true, threads);
-            layer_norm(&mut x, &l.ln2, self.eps);
-        }
-        times.layers += embedded.elapsed();
         Ok(x)
+    }
+
+    /// The unit-length mean of one message's embedding-layer output: the encoder at depth 0,
+    /// no transformer layer run (a lookup and a layer norm per token).
+    pub(crate) fn static_embedding(&self, ids: &[u32]) -> Result<Vec<f32>, String> {
+        if ids.is_empty() {
+            return Err("an empty message (no <s> and </s>)".into());
+        }
+        let x = self.embeddings(&[ids])?;
+        Ok(mean_pool_l2(&x, std::iter::once(ids.len()), self.hidden)
+            .pop()
+            .unwrap_or_default())
     }
 
     /// Unit-length mean-pooled embeddings of the messages of `batch`, in order.

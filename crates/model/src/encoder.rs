@@ -199,6 +199,15 @@ impl Encoder {
         self.embed_ids(&ids)
     }
 
+    /// The encoder at depth 0 for one tokenized message ([`Encoder::tokenize`]): the mean of its
+    /// embedding layer's output (word + position + token type, layer-normalised) over all its
+    /// tokens, L2-normalised. No transformer layer runs, so it costs a table lookup per token;
+    /// the words still carry what pretraining taught about them in every language, which is
+    /// what the cascade's gate reads.
+    pub fn embed_static(&self, ids: &[u32]) -> Result<Vec<f32>> {
+        self.model.static_embedding(ids).map_err(Error::Encoder)
+    }
+
     /// Embeddings of already tokenized messages ([`Encoder::tokenize`]), in input order.
     pub fn embed_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         self.embed_ids_timed(ids).map(|(v, _)| v)

@@ -11,7 +11,11 @@
 //! candle, deterministically for a seed (initialisation and shuffling come from our own
 //! generator), and calibrated by a temperature fitted on dev.
 //!
-//! A head directory (`head.safetensors` + `manifest.json`, about 0.4 MB) is committed; the
+//! The same kind of head also serves as the cascade's gate, over the encoder at depth 0
+//! ([`crate::Encoder::embed_static`]); it is stored in the same file under `gate.` names and
+//! described by [`GateSettings`].
+//!
+//! A head directory (`head.safetensors` + `manifest.json`, about 0.8 MB with the gate) is committed; the
 //! encoder it was trained on is too large for git, so the manifest names it by the sha256 of its
 //! weights, tokenizer and normalisation files, and loading the pair refuses any other encoder.
 
@@ -324,10 +328,11 @@ impl EncoderRef {
     }
 }
 
-/// How the cascade uses the head: the fast tier's confidence below which the encoder is asked.
+/// How the cascade uses the head: the first stage's confidence below which the encoder is asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CascadeSettings {
-    /// Confidence threshold of the fast tier, chosen on dev.
+    /// Confidence threshold of the cascade's first stage (the fast tier, mixed with the gate when
+    /// the head has one), chosen on dev.
     pub threshold: f32,
     /// Share of dev messages the threshold sends to the encoder.
     pub dev_share_to_encoder: f64,
@@ -336,6 +341,40 @@ pub struct CascadeSettings {
     pub dev_token_share_to_encoder: f64,
     /// sha256 of the fast model's weights the threshold was chosen with.
     pub fast_weights_sha256: String,
+}
+
+/// The cascade's gate: a second head, over the encoder at depth 0 ([`crate::Encoder::embed_static`]),
+/// whose probabilities are mixed with the fast tier's ([`mix`]) before the threshold is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GateSettings {
+    /// Shape and training settings of the gate head.
+    pub config: HeadConfig,
+    /// Its calibration temperature.
+    pub temperature: f32,
+    /// Weight of the fast tier in the mix (the gate head has `1 - fast_weight`).
+    pub fast_weight: f32,
+}
+
+/// The fast tier's and the gate's probabilities mixed as a weighted geometric mean,
+/// renormalised: `p ∝ fast^w · gate^(1-w)`. An intent one of them rules out stays unlikely, and
+/// where the two disagree the top probability drops, so the cascade asks the encoder. Falls back
+/// to `fast` if the gate's probabilities are not finite or the mix is degenerate.
+pub fn mix(fast: &[f32; K], gate: &[f32; K], fast_weight: f32) -> [f32; K] {
+    const FLOOR: f32 = 1e-12;
+    if gate.iter().any(|g| !g.is_finite()) {
+        return *fast;
+    }
+    let w = fast_weight.clamp(0.0, 1.0);
+    let mut out = [0.0f32; K];
+    for ((o, f), g) in out.iter_mut().zip(fast).zip(gate) {
+        *o = (w * f.max(FLOOR).ln() + (1.0 - w) * g.max(FLOOR).ln()).exp();
+    }
+    let total: f32 = out.iter().sum();
+    if !(total.is_finite() && total > 0.0) {
+        return *fast;
+    }
+    out.iter_mut().for_each(|o| *o /= total);
+    out
 }
 
 /// `manifest.json` of a head directory.
@@ -357,6 +396,10 @@ pub struct HeadManifest {
     pub temperature: f32,
     /// Cascade settings chosen on dev.
     pub cascade: CascadeSettings,
+    /// The cascade's gate head, stored beside the head (tensors prefixed `gate.`); absent in
+    /// heads trained before it existed, whose cascade reads the fast tier alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateSettings>,
     /// Every file but the manifest, with its sha256.
     pub files: BTreeMap<String, FileEntry>,
     /// Where the training data came from.
@@ -372,6 +415,34 @@ pub struct HeadDir {
     pub manifest: HeadManifest,
     /// The head.
     pub head: EncoderHead,
+    /// The cascade's gate head, over depth-0 embeddings (see [`GateSettings`]).
+    pub gate: Option<EncoderHead>,
+}
+
+/// Prefix of the gate head's tensors in `head.safetensors`.
+const GATE_PREFIX: &str = "gate.";
+
+/// The tensors of `h`, named with `prefix`: (name, shape, little-endian bytes).
+fn head_tensors(h: &EncoderHead, prefix: &str) -> Vec<(String, Vec<usize>, Vec<u8>)> {
+    let width = if h.config.hidden == 0 {
+        h.dim
+    } else {
+        h.config.hidden
+    };
+    let bytes = |v: &[f32]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+    let mut out = vec![
+        (T_MEAN, vec![h.dim], bytes(&h.mean)),
+        (T_INV_STD, vec![h.dim], bytes(&h.inv_std)),
+        (T_W2, vec![K, width], bytes(&h.w2)),
+        (T_B2, vec![K], bytes(&h.b2)),
+    ];
+    if h.config.hidden > 0 {
+        out.push((T_W1, vec![h.config.hidden, h.dim], bytes(&h.w1)));
+        out.push((T_B1, vec![h.config.hidden], bytes(&h.b1)));
+    }
+    out.into_iter()
+        .map(|(name, shape, data)| (format!("{prefix}{name}"), shape, data))
+        .collect()
 }
 
 const T_MEAN: &str = "mean";
@@ -381,6 +452,62 @@ const T_B1: &str = "b1";
 const T_W2: &str = "w2";
 const T_B2: &str = "b2";
 
+/// The head whose tensors carry `prefix` in `st`, checked against its shape.
+fn read_head(
+    st: &SafeTensors<'_>,
+    prefix: &str,
+    config: HeadConfig,
+    dim: usize,
+    temperature: f32,
+) -> std::result::Result<EncoderHead, String> {
+    let width = if config.hidden == 0 {
+        dim
+    } else {
+        config.hidden
+    };
+    let tensor = |name: &str, shape: &[usize]| -> std::result::Result<Vec<f32>, String> {
+        let name = format!("{prefix}{name}");
+        let t = st
+            .tensor(&name)
+            .map_err(|e| format!("{HEAD_WEIGHTS_FILE}: {name}: {e}"))?;
+        if t.dtype() != Dtype::F32 || t.shape() != shape {
+            return Err(format!(
+                "{HEAD_WEIGHTS_FILE}: {name} is {:?} {:?}, expected F32 {shape:?}",
+                t.dtype(),
+                t.shape()
+            ));
+        }
+        let v: Vec<f32> = t
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        if v.iter().any(|x| !x.is_finite()) {
+            return Err(format!("{HEAD_WEIGHTS_FILE}: {name} is not finite"));
+        }
+        Ok(v)
+    };
+    let (w1, b1) = if config.hidden == 0 {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            tensor(T_W1, &[config.hidden, dim])?,
+            tensor(T_B1, &[config.hidden])?,
+        )
+    };
+    Ok(EncoderHead {
+        config,
+        dim,
+        mean: tensor(T_MEAN, &[dim])?,
+        inv_std: tensor(T_INV_STD, &[dim])?,
+        w1,
+        b1,
+        w2: tensor(T_W2, &[K, width])?,
+        b2: tensor(T_B2, &[K])?,
+        temperature,
+    })
+}
+
 impl HeadDir {
     /// Writes `head.safetensors` and `manifest.json` into `dir` (created if missing).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
@@ -389,28 +516,15 @@ impl HeadDir {
             move |source| Error::Io { path, source }
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let h = &self.head;
-        let width = if h.config.hidden == 0 {
-            h.dim
-        } else {
-            h.config.hidden
-        };
-        let bytes = |v: &[f32]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
-        let mut owned = vec![
-            (T_MEAN, vec![h.dim], bytes(&h.mean)),
-            (T_INV_STD, vec![h.dim], bytes(&h.inv_std)),
-            (T_W2, vec![K, width], bytes(&h.w2)),
-            (T_B2, vec![K], bytes(&h.b2)),
-        ];
-        if h.config.hidden > 0 {
-            owned.push((T_W1, vec![h.config.hidden, h.dim], bytes(&h.w1)));
-            owned.push((T_B1, vec![h.config.hidden], bytes(&h.b1)));
+        let mut owned = head_tensors(&self.head, "");
+        if let Some(gate) = &self.gate {
+            owned.extend(head_tensors(gate, GATE_PREFIX));
         }
         let views = owned
             .iter()
             .map(|(name, shape, data)| {
                 safetensors::tensor::TensorView::new(Dtype::F32, shape.clone(), data)
-                    .map(|v| (*name, v))
+                    .map(|v| (name.as_str(), v))
                     .map_err(|e| Error::Training(format!("tensor {name}: {e}")))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -425,9 +539,22 @@ impl HeadDir {
                 bytes: data.len() as u64,
             },
         )]);
+        let h = &self.head;
         self.manifest.temperature = h.temperature;
         self.manifest.config = h.config;
         self.manifest.dim = h.dim;
+        match (&self.gate, &mut self.manifest.gate) {
+            (Some(g), Some(settings)) => {
+                settings.config = g.config;
+                settings.temperature = g.temperature;
+            }
+            (None, settings) => *settings = None,
+            (Some(_), None) => {
+                return Err(Error::Training(
+                    "a gate head without its settings (fast weight) in the manifest".into(),
+                ))
+            }
+        }
         write_manifest(dir, &self.manifest)
     }
 
@@ -458,62 +585,40 @@ impl HeadDir {
         check_file_bytes(dir, HEAD_WEIGHTS_FILE, entry, &data)?;
         let st = SafeTensors::deserialize(&data)
             .map_err(|e| mismatch(format!("{HEAD_WEIGHTS_FILE}: {e}")))?;
-        let config = manifest.config;
-        let dim = manifest.dim;
-        let width = if config.hidden == 0 {
-            dim
-        } else {
-            config.hidden
-        };
-        let tensor = |name: &str, shape: &[usize]| -> Result<Vec<f32>> {
-            let t = st
-                .tensor(name)
-                .map_err(|e| mismatch(format!("{HEAD_WEIGHTS_FILE}: {name}: {e}")))?;
-            if t.dtype() != Dtype::F32 || t.shape() != shape {
-                return Err(mismatch(format!(
-                    "{HEAD_WEIGHTS_FILE}: {name} is {:?} {:?}, expected F32 {shape:?}",
-                    t.dtype(),
-                    t.shape()
-                )));
-            }
-            let v: Vec<f32> = t
-                .data()
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
-            if v.iter().any(|x| !x.is_finite()) {
-                return Err(mismatch(format!(
-                    "{HEAD_WEIGHTS_FILE}: {name} is not finite"
-                )));
-            }
-            Ok(v)
-        };
-        let (w1, b1) = if config.hidden == 0 {
-            (Vec::new(), Vec::new())
-        } else {
-            (
-                tensor(T_W1, &[config.hidden, dim])?,
-                tensor(T_B1, &[config.hidden])?,
-            )
-        };
         if !(manifest.temperature > 0.0 && manifest.temperature.is_finite()) {
             return Err(mismatch(format!(
                 "temperature {} is not positive",
                 manifest.temperature
             )));
         }
-        let head = EncoderHead {
-            config,
-            dim,
-            mean: tensor(T_MEAN, &[dim])?,
-            inv_std: tensor(T_INV_STD, &[dim])?,
-            w1,
-            b1,
-            w2: tensor(T_W2, &[K, width])?,
-            b2: tensor(T_B2, &[K])?,
-            temperature: manifest.temperature,
+        let head = read_head(&st, "", manifest.config, manifest.dim, manifest.temperature)
+            .map_err(mismatch)?;
+        let gate = match manifest.gate {
+            None => None,
+            Some(g) => {
+                if !(g.temperature > 0.0 && g.temperature.is_finite()) {
+                    return Err(mismatch(format!(
+                        "gate temperature {} is not positive",
+                        g.temperature
+                    )));
+                }
+                if !(0.0..=1.0).contains(&g.fast_weight) {
+                    return Err(mismatch(format!(
+                        "gate fast weight {} is outside 0..=1",
+                        g.fast_weight
+                    )));
+                }
+                Some(
+                    read_head(&st, GATE_PREFIX, g.config, manifest.dim, g.temperature)
+                        .map_err(mismatch)?,
+                )
+            }
         };
-        Ok(HeadDir { manifest, head })
+        Ok(HeadDir {
+            manifest,
+            head,
+            gate,
+        })
     }
 
     /// Checks that `encoder` is the one this head was trained on; the error says what differs.
@@ -649,6 +754,7 @@ mod tests {
                 dev_token_share_to_encoder: 0.15,
                 fast_weights_sha256: "d".repeat(64),
             },
+            gate: None,
             files: BTreeMap::new(),
             training: TrainingInfo {
                 data_sha256: "e".repeat(64),
@@ -674,11 +780,13 @@ mod tests {
             let mut dir = HeadDir {
                 manifest: manifest(&head),
                 head: head.clone(),
+                gate: None,
             };
             let tmp = tempfile::tempdir().unwrap();
             dir.save(tmp.path()).unwrap();
             let back = HeadDir::load(tmp.path()).unwrap();
             assert_eq!(back.head, head);
+            assert_eq!(back.gate, None);
             assert_eq!(back.manifest.temperature, 1.7);
             // A flipped byte in the weights is caught by the sha256.
             let path = tmp.path().join(HEAD_WEIGHTS_FILE);
@@ -694,5 +802,75 @@ mod tests {
         let missing = tempfile::tempdir().unwrap();
         assert!(HeadDir::load(&missing.path().join("nope")).is_err());
         assert!(HeadDir::load(missing.path()).is_err());
+    }
+
+    #[test]
+    fn a_gate_head_is_saved_and_loaded_beside_the_head() {
+        let (x, y) = clusters(60, 5);
+        let config = HeadConfig {
+            hidden: 8,
+            epochs: 3,
+            ..HeadConfig::default()
+        };
+        let head = train_head(config, &x, &y).unwrap();
+        let logistic = HeadConfig {
+            hidden: 0,
+            ..config
+        };
+        let mut gate = train_head(logistic, &x, &y).unwrap();
+        gate.set_temperature(0.6);
+        let settings = GateSettings {
+            config: logistic,
+            temperature: 1.0,
+            fast_weight: 0.5,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        // Settings without the head, or a head without settings, are refused or dropped.
+        let mut dir = HeadDir {
+            manifest: manifest(&head),
+            head: head.clone(),
+            gate: Some(gate.clone()),
+        };
+        assert!(dir.save(tmp.path()).is_err());
+        dir.manifest.gate = Some(settings);
+        dir.save(tmp.path()).unwrap();
+        let back = HeadDir::load(tmp.path()).unwrap();
+        assert_eq!(back.head, head);
+        assert_eq!(back.gate.as_ref(), Some(&gate));
+        // The manifest records the gate head's own settings, whatever it was given.
+        let recorded = back.manifest.gate.unwrap();
+        assert_eq!(recorded.temperature, 0.6);
+        assert_eq!(recorded.config.hidden, 0);
+        assert_eq!(recorded.fast_weight, 0.5);
+        // A fast weight outside 0..=1 in the manifest is refused.
+        let path = tmp.path().join("manifest.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("\"fast_weight\": 0.5", "\"fast_weight\": 1.5"),
+        )
+        .unwrap();
+        let err = HeadDir::load(tmp.path()).unwrap_err().to_string();
+        assert!(err.contains("fast weight"), "{err}");
+    }
+
+    #[test]
+    fn the_mix_is_a_renormalised_weighted_geometric_mean() {
+        let fast = [0.7, 0.1, 0.1, 0.05, 0.03, 0.01, 0.01];
+        let gate = [0.1, 0.6, 0.1, 0.1, 0.05, 0.03, 0.02];
+        let close = |a: &[f32; K], b: &[f32; K]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5);
+        assert!(close(&mix(&fast, &gate, 1.0), &fast));
+        assert!(close(&mix(&fast, &gate, 0.0), &gate));
+        assert!(close(&mix(&fast, &fast, 0.5), &fast));
+        let m = mix(&fast, &gate, 0.5);
+        assert!((m.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        // By hand for the first two intents: sqrt(0.7 * 0.1) against sqrt(0.1 * 0.6).
+        let ratio = m[0] / m[1];
+        assert!((ratio - (0.07f32 / 0.06).sqrt()).abs() < 1e-4, "{ratio}");
+        // Disagreement lowers the top probability below either one's.
+        let top = m.iter().copied().fold(0.0, f32::max);
+        assert!(top < 0.6, "{top}");
+        // A degenerate gate leaves the fast tier's answer.
+        assert!(close(&mix(&fast, &[f32::NAN; K], 0.5), &fast));
     }
 }

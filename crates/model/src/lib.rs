@@ -56,5 +56,6 @@ pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;
 pub use head::{
-    train_head, CascadeSettings, EncoderHead, EncoderRef, HeadConfig, HeadDir, HeadManifest,
+    mix, train_head, CascadeSettings, EncoderHead, EncoderRef, GateSettings, HeadConfig, HeadDir,
+    HeadManifest,
 };

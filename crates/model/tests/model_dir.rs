@@ -213,6 +213,64 @@ fn e5_embeddings_match_the_numpy_reference() {
     }
 }
 
+/// The depth-0 embedding (the cascade gate's input), recomputed here from the raw tensors of
+/// model.safetensors in plain f64 loops: per token word + position + token-type row, layer
+/// norm with the file's weights and eps, mean over the message, L2.
+#[test]
+fn e5_depth0_embeddings_are_the_pooled_embedding_layer() {
+    let Some(dir) = e5_dir() else { return };
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let rows = |name: &str| -> (Vec<f64>, usize) {
+        let t = st.tensor(name).unwrap();
+        let width = *t.shape().last().unwrap();
+        let v = t
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+            .collect();
+        (v, width)
+    };
+    let (word, h) = rows("embeddings.word_embeddings.weight");
+    let (pos, _) = rows("embeddings.position_embeddings.weight");
+    let (kind, _) = rows("embeddings.token_type_embeddings.weight");
+    let (gamma, _) = rows("embeddings.LayerNorm.weight");
+    let (beta, _) = rows("embeddings.LayerNorm.bias");
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("config.json")).unwrap()).unwrap();
+    let eps = config["layer_norm_eps"].as_f64().unwrap();
+    for text in E5_MESSAGES {
+        let ids = encoder.tokenize(text).unwrap();
+        let mut mean = vec![0.0f64; h];
+        for (p, &id) in ids.iter().enumerate() {
+            let x: Vec<f64> = (0..h)
+                .map(|j| word[id as usize * h + j] + pos[p * h + j] + kind[j])
+                .collect();
+            let mu = x.iter().sum::<f64>() / h as f64;
+            let var = x.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / h as f64;
+            for j in 0..h {
+                mean[j] += (x[j] - mu) / (var + eps).sqrt() * gamma[j] + beta[j];
+            }
+        }
+        let norm = mean.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let want: Vec<f32> = mean.iter().map(|v| (v / norm) as f32).collect();
+        let ours = encoder.embed_static(&ids).unwrap();
+        assert_eq!(ours.len(), h);
+        let c = cosine(&ours, &want);
+        assert!(c > 0.99999, "cosine {c} for {text}");
+        let off = ours
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(off < 1e-4, "{off} for {text}");
+    }
+    // Ids the vocabulary does not have, and no ids at all, are errors, not panics.
+    assert!(encoder.embed_static(&[0, u32::MAX, 2]).is_err());
+    assert!(encoder.embed_static(&[]).is_err());
+}
+
 /// Writes the fixture's messages with our token ids to `$E5_IDS_OUT` (scripts/e5-reference.sh).
 #[test]
 #[ignore]
