@@ -173,11 +173,12 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     );
     for (name, r) in [
         ("fast", &trained.dev_fast),
+        ("1st stage", &trained.dev_first_stage),
         ("encoder", &trained.dev_encoder),
         ("cascade", &trained.dev_cascade),
     ] {
         println!(
-            "dev {name:<8} accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}",
+            "dev {name:<9} accuracy {:.4}  macro-F1 {:.4}  ECE {:.4}",
             r.accuracy, r.macro_f1, r.ece
         );
     }
@@ -193,7 +194,7 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     }
     let c = &head.manifest.cascade;
     println!(
-        "cascade threshold {:.2} (fast confidence below it goes to the encoder): {:.1}% of dev's \
+        "cascade threshold {:.2} (a first-stage confidence below it goes to the encoder): {:.1}% of dev's \
          messages, {:.1}% of its tokens (head temperature {:.3}, ECE before calibration {:.4})",
         c.threshold,
         c.dev_share_to_encoder * 100.0,

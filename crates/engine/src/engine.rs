@@ -383,7 +383,7 @@ impl Engine {
         self.tiers.encoder.as_deref()
     }
 
-    /// The cascade's confidence threshold (the fast tier's confidence below which the encoder
+    /// The cascade's confidence threshold (the first stage's confidence below which the encoder
     /// decides).
     pub fn cascade_threshold(&self) -> f32 {
         self.tiers.threshold
@@ -433,8 +433,12 @@ impl Engine {
     pub fn classify_traced(&self, text: &str, reference: Option<Date>) -> Result<(Analysis, Tier)> {
         let mut read = self.read(text)?;
         let mut decided = Tier::Fast;
-        if let Some(encoder) = self.needs_encoder(&read) {
-            read.probs = first(encoder.predict(&[text])?)?;
+        if let Some(encoder) = self.first_stage(text, &mut read)? {
+            let ids = match read.ids.take() {
+                Some(ids) => ids,
+                None => encoder.encoder().tokenize(text)?,
+            };
+            read.probs = first(encoder.predict_ids(&[ids])?)?;
             decided = Tier::Encoder;
         }
         Ok((self.finish(text, read, reference), decided))
@@ -463,18 +467,30 @@ impl Engine {
             .langid
             .identify_tokens(normalized.text(), &tokens);
         let probs = self.model.fast.predict_tokens(&tokens, lang);
-        Ok(Read { light, lang, probs })
+        Ok(Read {
+            light,
+            lang,
+            probs,
+            ids: None,
+        })
     }
 
-    /// The encoder, when this message goes to it.
-    fn needs_encoder(&self, read: &Read) -> Option<&EncoderTier> {
-        let encoder = self.tiers.encoder.as_deref()?;
+    /// The cascade's first stage (see [`crate::tier`]), and the encoder when this message goes
+    /// to it. In the cascade `read.probs` becomes the first stage's mix and `read.ids` the
+    /// message's token ids.
+    fn first_stage(&self, text: &str, read: &mut Read) -> Result<Option<&EncoderTier>> {
+        let Some(encoder) = self.tiers.encoder.as_deref() else {
+            return Ok(None);
+        };
         match self.tiers.active {
-            Tier::Fast => None,
-            Tier::Encoder => Some(encoder),
+            Tier::Fast => Ok(None),
+            Tier::Encoder => Ok(Some(encoder)),
             Tier::Cascade => {
-                let top = read.probs.iter().copied().fold(0.0f32, f32::max);
-                (top < self.tiers.threshold).then_some(encoder)
+                let (probs, ids) = encoder.first_stage(text, &read.probs)?;
+                read.probs = probs;
+                read.ids = Some(ids);
+                let top = probs.iter().copied().fold(0.0f32, f32::max);
+                Ok((top < self.tiers.threshold).then_some(encoder))
             }
         }
     }
@@ -516,36 +532,60 @@ impl Engine {
         &self,
         texts: &[S],
     ) -> Vec<Result<(Analysis, Tier)>> {
-        let mut reads: Vec<Result<Read>> =
-            texts.par_iter().map(|t| self.read(t.as_ref())).collect();
-        let mut decided = vec![Tier::Fast; texts.len()];
-        let asks: Vec<usize> = reads
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| {
-                r.as_ref()
-                    .ok()
-                    .and_then(|r| self.needs_encoder(r))
-                    .map(|_| i)
-            })
-            .collect();
-        if let (Some(encoder), false) = (self.tiers.encoder.as_deref(), asks.is_empty()) {
-            let subset: Vec<&str> = asks.iter().map(|&i| texts[i].as_ref()).collect();
-            match encoder.predict(&subset) {
-                Ok(probs) => {
-                    for (&i, p) in asks.iter().zip(probs) {
-                        if let Some(Ok(read)) = reads.get_mut(i) {
-                            read.probs = p;
-                        }
-                        decided[i] = Tier::Encoder;
-                    }
+        // Each message is read, and passes the cascade's first stage, on its own core; `ask`
+        // says whether the encoder decides it.
+        let (mut reads, ask): (Vec<Result<Read>>, Vec<bool>) = texts
+            .par_iter()
+            .map(|t| {
+                let text = t.as_ref();
+                let staged = self.read(text).and_then(|mut read| {
+                    let ask = self.first_stage(text, &mut read)?.is_some();
+                    Ok((read, ask))
+                });
+                match staged {
+                    Ok((read, ask)) => (Ok(read), ask),
+                    Err(e) => (Err(e), false),
                 }
-                Err(e) => {
-                    // The encoder failed as a whole (not any one text): every message that
-                    // needed it carries the error, and none is answered by the wrong tier.
-                    let reason = e.to_string();
-                    for &i in &asks {
-                        reads[i] = Err(sandesh_model::Error::Encoder(reason.clone()).into());
+            })
+            .unzip();
+        let mut decided = vec![Tier::Fast; texts.len()];
+        if let Some(encoder) = self.tiers.encoder.as_deref() {
+            // The token ids of the asked messages (the cascade made them already).
+            let mut asks = Vec::new();
+            let mut ids = Vec::new();
+            for (i, (read, text)) in reads.iter_mut().zip(texts).enumerate() {
+                let Some(r) = read.as_mut().ok().filter(|_| ask[i]) else {
+                    continue;
+                };
+                match r.ids.take() {
+                    Some(v) => ids.push(v),
+                    None => match encoder.encoder().tokenize(text.as_ref()) {
+                        Ok(v) => ids.push(v),
+                        Err(e) => {
+                            *read = Err(e.into());
+                            continue;
+                        }
+                    },
+                }
+                asks.push(i);
+            }
+            if !asks.is_empty() {
+                match encoder.predict_ids(&ids) {
+                    Ok(probs) => {
+                        for (&i, p) in asks.iter().zip(probs) {
+                            if let Some(Ok(read)) = reads.get_mut(i) {
+                                read.probs = p;
+                            }
+                            decided[i] = Tier::Encoder;
+                        }
+                    }
+                    Err(e) => {
+                        // The encoder failed as a whole (not any one text): every message that
+                        // needed it carries the error, and none is answered by the wrong tier.
+                        let reason = e.to_string();
+                        for &i in &asks {
+                            reads[i] = Err(sandesh_model::Error::Encoder(reason.clone()).into());
+                        }
                     }
                 }
             }
@@ -577,6 +617,8 @@ struct Read {
     light: NormalizedText,
     lang: Lang,
     probs: [f32; Intent::ALL.len()],
+    /// The encoder's token ids, once the cascade's first stage has made them.
+    ids: Option<Vec<u32>>,
 }
 
 fn first<T>(v: Vec<T>) -> Result<T> {

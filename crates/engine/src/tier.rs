@@ -3,13 +3,17 @@
 //! - `fast`: the hashed n-gram model alone (microseconds; the default).
 //! - `encoder`: multilingual-e5-small and its trained head (milliseconds; knows words our data
 //!   never showed).
-//! - `cascade`: the fast model first; the encoder only when the fast model's calibrated
-//!   confidence is below a threshold chosen on dev (stored with the head).
+//! - `cascade`: a cheap first stage, then the encoder only when that stage's calibrated
+//!   confidence is below a threshold chosen on dev (stored with the head). The first stage mixes
+//!   the fast model's probabilities with those of a gate head that reads the encoder at depth 0
+//!   (its embedding layer alone: a table lookup per token, no transformer layer). The gate knows
+//!   what pretraining taught about words in every language, so where it and the fast model
+//!   disagree, as on text unlike our data, the mix is unsure and the encoder decides.
 //!
 //! Language identification and entity extraction are the same in every tier.
 
 use crate::{Error, Result};
-use sandesh_model::{Encoder, HeadDir};
+use sandesh_model::{mix, Encoder, HeadDir};
 use sandesh_types::Intent;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +28,8 @@ pub enum Tier {
     Fast,
     /// The e5 encoder and its head for every message.
     Encoder,
-    /// The fast model, and the encoder when the fast model is unsure.
+    /// A cheap first stage (the fast model mixed with the gate), and the encoder when that
+    /// stage is unsure.
     Cascade,
 }
 
@@ -123,5 +128,30 @@ impl EncoderTier {
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
         let vectors = self.encoder.embed(texts).map_err(Error::Model)?;
         Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
+    }
+
+    /// [`EncoderTier::predict`] of already tokenized messages ([`Encoder::tokenize`]).
+    pub fn predict_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
+        let vectors = self.encoder.embed_ids(ids).map_err(Error::Model)?;
+        Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
+    }
+
+    /// The cascade's first stage for one message: `fast` (the fast tier's probabilities) mixed
+    /// with the gate head's reading of the encoder at depth 0, and the message's token ids, for
+    /// the encoder if the mix is unsure. A head without a gate leaves `fast` as it is.
+    pub fn first_stage(
+        &self,
+        text: &str,
+        fast: &[f32; Intent::ALL.len()],
+    ) -> Result<([f32; Intent::ALL.len()], Vec<u32>)> {
+        let ids = self.encoder.tokenize(text).map_err(Error::Model)?;
+        let probs = match (&self.head.gate, &self.head.manifest.gate) {
+            (Some(gate), Some(settings)) => {
+                let depth0 = self.encoder.embed_static(&ids).map_err(Error::Model)?;
+                mix(fast, &gate.predict(&depth0), settings.fast_weight)
+            }
+            _ => *fast,
+        };
+        Ok((probs, ids))
     }
 }

@@ -6,8 +6,9 @@ use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::head::HEAD_KIND;
 use sandesh_model::metrics::{classification_report, ClassificationReport};
 use sandesh_model::{
-    fit_temperature, train_head, CascadeSettings, Encoder, EncoderRef, FastConfig, FastTrainer,
-    HeadConfig, HeadDir, HeadManifest, ModelDir, TrainExample, TrainingInfo, FORMAT_VERSION,
+    fit_temperature, mix, train_head, CascadeSettings, Encoder, EncoderRef, FastConfig,
+    FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest, ModelDir, TrainExample,
+    TrainingInfo, FORMAT_VERSION,
 };
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
@@ -115,6 +116,8 @@ pub struct TrainedHead {
     pub dev_encoder: ClassificationReport,
     /// The fast tier alone on dev.
     pub dev_fast: ClassificationReport,
+    /// The cascade's first stage alone (the fast tier mixed with the gate) on dev.
+    pub dev_first_stage: ClassificationReport,
     /// The cascade at the chosen threshold on dev.
     pub dev_cascade: ClassificationReport,
     /// ECE of the head on dev before calibration.
@@ -126,7 +129,7 @@ pub struct TrainedHead {
 /// The cascade on dev at one threshold.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SweepPoint {
-    /// The fast tier's confidence below which the encoder decides.
+    /// The first stage's confidence below which the encoder decides.
     pub threshold: f32,
     /// Share of messages sent to the encoder.
     pub share: f64,
@@ -139,11 +142,18 @@ pub struct SweepPoint {
 /// Most of dev's encoder tokens the cascade may send to the encoder when its threshold is
 /// chosen: the latency aim (cascade ≤ 20% of encoder-only time) less a margin for the
 /// fast tier's own time. Counted in tokens, not messages, because the encoder's time grows with
-/// length and the messages the fast model is unsure of run longer than the average.
+/// length and the messages the first stage is unsure of run longer than the average.
 pub const CASCADE_BUDGET: f64 = 0.18;
 /// How far below the best dev macro-F1 within the budget a threshold may be and still win by
 /// sending more messages to the encoder.
 pub const CASCADE_F1_SLACK: f64 = 0.005;
+
+/// Weight of the fast tier in the cascade's first stage (the gate head has the rest): an even
+/// product of the two experts, fixed rather than chosen on dev. Dev is drawn like train, where
+/// the fast model is at its best, so a weight fitted there would lean on the fast model, while
+/// the gate exists for text unlike train (new words, new phrasing, other scripts), which dev
+/// cannot show.
+pub const GATE_FAST_WEIGHT: f32 = 0.5;
 
 /// What to train an encoder head on, and how.
 #[derive(Debug, Clone)]
@@ -160,9 +170,10 @@ pub struct HeadJob<'a> {
     pub embedding_cache: Option<&'a Path>,
 }
 
-/// Trains the encoder tier's head on the job's train split embedded by `encoder`, calibrates it
-/// on dev, and chooses the cascade threshold on dev against `fast` (an engine of the fast
-/// tier). `log` hears what is happening (embedding ten thousand messages takes minutes).
+/// Trains the encoder tier's head on the job's train split embedded by `encoder`, and the
+/// cascade's gate head on the same split at depth 0 ([`Encoder::embed_static`]); calibrates both
+/// on dev, and chooses the cascade threshold on dev against `fast` (an engine of the fast tier)
+/// mixed with the gate ([`GATE_FAST_WEIGHT`]). `log` hears what is happening (embedding ten thousand messages takes minutes).
 pub fn train_encoder_head(
     fast: &Engine,
     encoder: &Encoder,
@@ -245,21 +256,60 @@ pub fn train_encoder_head(
     let uncalibrated = report_at(&dev_logits, &dev_y, 1.0);
     head.set_temperature(fit_temperature(&dev_logits, &dev_y));
 
+    // The gate: the same kind of head over the encoder at depth 0 (a lookup per token, so no
+    // cache is needed), calibrated on dev the same way.
+    let dev_ids: Vec<Vec<u32>> = dev
+        .iter()
+        .map(|m| encoder.tokenize(&m.text))
+        .collect::<std::result::Result<_, _>>()?;
+    let depth0 = |ids: &[u32]| encoder.embed_static(ids);
+    let train_static: Vec<Vec<f32>> = train
+        .iter()
+        .map(|m| encoder.tokenize(&m.text).and_then(|ids| depth0(&ids)))
+        .collect::<std::result::Result<_, _>>()?;
+    let dev_static: Vec<Vec<f32>> = dev_ids
+        .iter()
+        .map(|ids| depth0(ids))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut gate = train_head(config, &train_static, &train_y)?;
+    let gate_logits: Vec<Vec<f32>> = dev_static.iter().map(|v| gate.logits(v).to_vec()).collect();
+    gate.set_temperature(fit_temperature(&gate_logits, &dev_y));
+    log(format!(
+        "trained the head and the gate in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+
     let gold: Vec<Intent> = dev.iter().map(|m| m.intent).collect();
     let encoder_top: Vec<(Intent, f32)> = dev_x.iter().map(|v| top(&head.predict(v))).collect();
-    let fast_top: Vec<Option<(Intent, f32)>> = fast
+    let fast_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast
         .classify_batch(&dev.iter().map(|m| m.text.as_str()).collect::<Vec<_>>())
         .into_iter()
-        .map(|r| r.ok().map(|a| (a.intent, a.confidence)))
+        .map(|r| {
+            r.ok().map(|a| {
+                let mut p = [0.0; Intent::ALL.len()];
+                for s in &a.intents {
+                    p[s.intent.index()] = s.score;
+                }
+                p
+            })
+        })
         .collect();
-    let tokens: Vec<usize> = dev
+    let fast_top: Vec<Option<(Intent, f32)>> =
+        fast_probs.iter().map(|p| p.as_ref().map(top)).collect();
+    // The first stage's answer: the fast tier mixed with the gate.
+    let first_top: Vec<Option<(Intent, f32)>> = fast_probs
         .iter()
-        .map(|m| encoder.tokenize(&m.text).map(|ids| ids.len()))
-        .collect::<std::result::Result<_, _>>()?;
+        .zip(&dev_static)
+        .map(|(p, v)| {
+            p.as_ref()
+                .map(|p| top(&mix(p, &gate.predict(v), GATE_FAST_WEIGHT)))
+        })
+        .collect();
+    let tokens: Vec<usize> = dev_ids.iter().map(Vec::len).collect();
     let all_tokens = tokens.iter().sum::<usize>().max(1) as f64;
     let cascade_at = |t: f32| -> (ClassificationReport, SweepPoint) {
         let (mut asked, mut asked_tokens) = (0usize, 0usize);
-        let (p, c): (Vec<Intent>, Vec<f32>) = fast_top
+        let (p, c): (Vec<Intent>, Vec<f32>) = first_top
             .iter()
             .zip(&encoder_top)
             .zip(&tokens)
@@ -292,6 +342,11 @@ pub fn train_encoder_head(
         .map(|f| f.unwrap_or((Intent::Other, 0.0)))
         .unzip();
     let dev_fast = classification_report(&gold, &fp, &fc);
+    let (sp, sc): (Vec<Intent>, Vec<f32>) = first_top
+        .iter()
+        .map(|f| f.unwrap_or((Intent::Other, 0.0)))
+        .unzip();
+    let dev_first_stage = classification_report(&gold, &sp, &sc);
 
     let manifest = HeadManifest {
         format_version: FORMAT_VERSION,
@@ -312,6 +367,11 @@ pub fn train_encoder_head(
                 .map(|f| f.sha256.clone())
                 .unwrap_or_default(),
         },
+        gate: Some(GateSettings {
+            config,
+            temperature: gate.temperature(),
+            fast_weight: GATE_FAST_WEIGHT,
+        }),
         files: Default::default(),
         training: TrainingInfo {
             data_sha256,
@@ -326,6 +386,10 @@ pub fn train_encoder_head(
                             "ece": dev_encoder.ece, "ece_uncalibrated": uncalibrated.ece},
                 "fast": {"accuracy": dev_fast.accuracy, "macro_f1": dev_fast.macro_f1,
                          "ece": dev_fast.ece},
+                "first_stage": {"fast_weight": GATE_FAST_WEIGHT,
+                                "accuracy": dev_first_stage.accuracy,
+                                "macro_f1": dev_first_stage.macro_f1,
+                                "ece": dev_first_stage.ece},
                 "cascade": {"threshold": threshold, "share_to_encoder": share,
                             "token_share_to_encoder": chosen.token_share,
                             "accuracy": dev_cascade.accuracy, "macro_f1": dev_cascade.macro_f1,
@@ -334,9 +398,14 @@ pub fn train_encoder_head(
         }),
     };
     Ok(TrainedHead {
-        head: HeadDir { manifest, head },
+        head: HeadDir {
+            manifest,
+            head,
+            gate: Some(gate),
+        },
         dev_encoder,
         dev_fast,
+        dev_first_stage,
         dev_cascade,
         dev_ece_uncalibrated: uncalibrated.ece,
         sweep,
@@ -345,7 +414,7 @@ pub fn train_encoder_head(
 
 /// The cascade threshold from a dev sweep: among thresholds whose encoder tokens stay within
 /// [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best macro-F1, and of those the
-/// highest (the encoder sees more of what the fast model is unsure of, which matters most on
+/// highest (the encoder sees more of what the first stage is unsure of, which matters most on
 /// text unlike our data). Falls back to 0 (fast only) when nothing fits.
 pub fn choose_threshold(sweep: &[SweepPoint]) -> f32 {
     let within: Vec<&SweepPoint> = sweep

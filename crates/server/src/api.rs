@@ -264,6 +264,7 @@ fn tier_info(engine: &sandesh::Engine) -> serde_json::Value {
             "head": {
                 "config": head.config,
                 "temperature": head.temperature,
+                "gate": head.gate,
                 "training": head.training,
                 "metrics": head.metrics,
                 "files": head.files,

@@ -1126,6 +1126,11 @@ async fn the_model_route_reports_the_tier_and_why_it_fell_back() {
         tier["encoder"]["weights_sha256"].as_str().unwrap().len(),
         64
     );
+    // The shipped head carries the cascade's gate, and says how it mixes with the fast tier.
+    let weight = tier["encoder"]["head"]["gate"]["fast_weight"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&weight), "{weight}");
     // A message in a script the fast model is less sure of still gets a full analysis.
     let r = post_json(
         server.addr,
