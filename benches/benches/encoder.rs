@@ -1,9 +1,11 @@
 //! The e5 encoder (models/e5-small, see scripts/fetch-e5.sh): one 16-token message end to end,
-//! the first 32 messages of datasets/test.jsonl as one call, and the tokenizer alone. Skips with
-//! a note when the model directory is absent. `RAYON_NUM_THREADS=1` measures one core.
+//! the first 32 messages of datasets/test.jsonl as one call, the tokenizer alone, and the
+//! cascade's gate on that message (tokenize, depth-0 embedding, gate head of models/e5-head, mix
+//! with a fast-tier distribution), the part of the first stage the fast tier does not pay. Skips
+//! with a note when the model directory is absent. `RAYON_NUM_THREADS=1` measures one core.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sandesh_model::Encoder;
+use sandesh_model::{mix, Encoder, HeadDir};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -43,6 +45,22 @@ fn bench(c: &mut Criterion) {
     group.bench_function("tokenize_16_tokens", |b| {
         b.iter(|| black_box(encoder.tokenize(black_box(&single)).ok()))
     });
+    let head =
+        HeadDir::load(&sandesh_bench::repo_root().join("models/e5-head")).expect("models/e5-head");
+    if let (Some(gate), Some(settings)) = (&head.gate, head.manifest.gate) {
+        let fast = [0.4, 0.3, 0.1, 0.1, 0.05, 0.03, 0.02];
+        group.bench_function("cascade_gate_16_tokens", |b| {
+            b.iter(|| {
+                let ids = encoder.tokenize(black_box(&single)).ok()?;
+                let depth0 = encoder.embed_static(&ids).ok()?;
+                Some(black_box(mix(
+                    &fast,
+                    &gate.predict(&depth0),
+                    settings.fast_weight,
+                )))
+            })
+        });
+    }
     group.throughput(Throughput::Elements(batch.len() as u64));
     group.sample_size(10);
     group.bench_function("batch_32_test_messages", |b| {
