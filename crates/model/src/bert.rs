@@ -248,13 +248,17 @@ impl Bert {
         let mut scores = vec![0.0; longest * longest];
         for l in &self.layers {
             linear(&x, &l.qkv, &mut qkv, false, threads);
-            self.attention(batch, &qkv, &mut ctx, &mut scores);
+            self.attention(batch, &qkv, &mut ctx, &mut scores, threads);
             linear(&ctx, &l.o, &mut x, true, threads);
-            layer_norm(&mut x, &l.ln1, self.eps);
+            rowwise(&mut x, h, threads, |rows| {
+                layer_norm(rows, &l.ln1, self.eps)
+            });
             linear(&x, &l.ff1, &mut ff, false, threads);
-            gelu(&mut ff);
+            rowwise(&mut ff, inter.max(1), threads, gelu);
             linear(&ff, &l.ff2, &mut x, true, threads);
-            layer_norm(&mut x, &l.ln2, self.eps);
+            rowwise(&mut x, h, threads, |rows| {
+                layer_norm(rows, &l.ln2, self.eps)
+            });
         }
         times.layers += embedded.elapsed();
         Ok(x)
@@ -326,41 +330,88 @@ impl Bert {
 
     /// `ctx` ← softmax(q·kᵀ)·v for every message of `batch` and every head, each message
     /// attending to its own tokens only (the query part of `qkv` is already scaled by 1/√d).
-    fn attention(&self, batch: &[&[u32]], qkv: &[f32], ctx: &mut [f32], scores: &mut [f32]) {
+    /// With more than one thread the messages of a batch are spread over them (each message's
+    /// rows of `ctx` are its own); `scores` is the scratch of the one-thread path.
+    fn attention(
+        &self,
+        batch: &[&[u32]],
+        qkv: &[f32],
+        ctx: &mut [f32],
+        scores: &mut [f32],
+        threads: usize,
+    ) {
         let h = self.hidden;
-        let d = h / self.heads;
+        if threads > 1 && batch.len() > 1 {
+            use rayon::prelude::*;
+            let mut parts = Vec::with_capacity(batch.len());
+            let (mut rest, mut s0) = (ctx, 0);
+            for m in batch {
+                let (mine, tail) = rest.split_at_mut(m.len() * h);
+                parts.push((s0, m.len(), mine));
+                rest = tail;
+                s0 += m.len();
+            }
+            parts
+                .into_par_iter()
+                .for_each_init(Vec::new, |scratch, (s0, n, ctx)| {
+                    scratch.resize(n * n, 0.0);
+                    self.attend(qkv, s0, n, ctx, scratch);
+                });
+            return;
+        }
         let mut s0 = 0;
         for m in batch {
             let n = m.len();
-            let scores = &mut scores[..n * n];
-            for head in 0..self.heads {
-                let q = &qkv[s0 * 3 * h + head * d..];
-                let k = &qkv[s0 * 3 * h + h + head * d..];
-                let v = &qkv[s0 * 3 * h + 2 * h + head * d..];
-                // scores[i, j] = q_i · k_j: kᵀ is k read with swapped strides.
-                matmul(
-                    (n, n, d),
-                    (scores, n),
-                    false,
-                    (q, 3 * h, 1),
-                    (k, 1, 3 * h),
-                    1,
-                );
-                for row in scores.chunks_exact_mut(n) {
-                    softmax(row);
-                }
-                matmul(
-                    (n, d, n),
-                    (&mut ctx[s0 * h + head * d..], h),
-                    false,
-                    (scores, n, 1),
-                    (v, 3 * h, 1),
-                    1,
-                );
-            }
+            self.attend(qkv, s0, n, &mut ctx[s0 * h..], &mut scores[..n * n]);
             s0 += n;
         }
     }
+
+    /// Attention of one message of `n` tokens starting at row `s0` of `qkv`, into `ctx` (its
+    /// rows and those after), with `scores` (`n * n`) as scratch.
+    fn attend(&self, qkv: &[f32], s0: usize, n: usize, ctx: &mut [f32], scores: &mut [f32]) {
+        let h = self.hidden;
+        let d = h / self.heads;
+        for head in 0..self.heads {
+            let q = &qkv[s0 * 3 * h + head * d..];
+            let k = &qkv[s0 * 3 * h + h + head * d..];
+            let v = &qkv[s0 * 3 * h + 2 * h + head * d..];
+            // scores[i, j] = q_i · k_j: kᵀ is k read with swapped strides.
+            matmul(
+                (n, n, d),
+                (scores, n),
+                false,
+                (q, 3 * h, 1),
+                (k, 1, 3 * h),
+                1,
+            );
+            for row in scores.chunks_exact_mut(n) {
+                softmax(row);
+            }
+            matmul(
+                (n, d, n),
+                (&mut ctx[head * d..], h),
+                false,
+                (scores, n, 1),
+                (v, 3 * h, 1),
+                1,
+            );
+        }
+    }
+}
+
+/// Applies `f` to `x` (rows of `width`) in pieces of whole rows, one piece per thread when `x`
+/// is large enough for threads to pay (layer norm and GELU of a batch).
+fn rowwise(x: &mut [f32], width: usize, threads: usize, f: impl Fn(&mut [f32]) + Sync) {
+    const MIN_PARALLEL: usize = 1 << 15;
+    let rows = x.len() / width.max(1);
+    if threads <= 1 || x.len() < MIN_PARALLEL || rows < 2 {
+        f(x);
+        return;
+    }
+    use rayon::prelude::*;
+    let per = rows.div_ceil(threads) * width;
+    x.par_chunks_mut(per).for_each(|piece| f(piece));
 }
 
 /// Mean of each message's rows of `x` (`[Σ lens, h]`, messages one after another), then
