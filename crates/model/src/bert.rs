@@ -411,7 +411,7 @@ fn rowwise(x: &mut [f32], width: usize, threads: usize, f: impl Fn(&mut [f32]) +
     }
     use rayon::prelude::*;
     let per = rows.div_ceil(threads) * width;
-    x.par_chunks_mut(per).for_each(|piece| f(piece));
+    x.par_chunks_mut(per).for_each(&f);
 }
 
 /// Mean of each message's rows of `x` (`[Σ lens, h]`, messages one after another), then
