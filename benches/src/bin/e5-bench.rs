@@ -10,7 +10,7 @@
 //! The single message is the first of datasets/test.jsonl with exactly 16 tokens, `<s>` and
 //! `</s>` included; the batch is the first 32 messages of datasets/test.jsonl. A single run is
 //! tokenize, forward and pooling of that one message; a batch run is tokenize of the 32
-//! messages and `embed_ids_timed` of their ids. Warm-up runs (5 single, 2 batch) are excluded
+//! messages and `embed_ids_timed_at` of their ids at the depths the head reads. Warm-up runs (5 single, 2 batch) are excluded
 //! from the figures. Medians and p99 (nearest rank) are over the timed runs; stage figures are
 //! the median of each stage on its own.
 
@@ -141,7 +141,7 @@ fn process_cpu() -> Option<Duration> {
 /// is closer to the unloaded figure than the wall-clock).
 fn time_runs(
     encoder: &Encoder,
-    head: Option<&EncoderHead>,
+    head: Option<&(EncoderHead, Vec<usize>)>,
     texts: &[&str],
     warmup: usize,
     runs: usize,
@@ -160,8 +160,12 @@ fn time_runs(
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
         let tokenize = start.elapsed();
-        let (vectors, mut times) = encoder.embed_ids_timed(&ids).map_err(|e| e.to_string())?;
-        if let Some(head) = head {
+        // The depths the head reads (the last layer alone without a head).
+        let depths = head.map_or_else(|| vec![encoder.depth()], |(_, d)| d.clone());
+        let (vectors, mut times) = encoder
+            .embed_ids_timed_at(&ids, &depths)
+            .map_err(|e| e.to_string())?;
+        if let Some((head, _)) = head {
             let head_start = Instant::now();
             for v in &vectors {
                 std::hint::black_box(head.predict(v));
@@ -190,7 +194,10 @@ fn round3(v: f64) -> f64 {
 fn run(args: Args) -> Result<(), String> {
     let encoder = Encoder::load(&args.model).map_err(|e| e.to_string())?;
     let head = match HeadDir::load(&args.head) {
-        Ok(h) => Some(h.head),
+        Ok(h) => {
+            let depths = h.manifest.depths_for(encoder.depth());
+            Some((h.head, depths))
+        }
         Err(e) => {
             eprintln!("note: no head timed ({e})");
             None

@@ -36,6 +36,10 @@ pub struct Args {
     /// texts and the encoder are the same (retraining the head then takes seconds).
     #[arg(long, value_name = "DIR")]
     embedding_cache: Option<PathBuf>,
+    /// Depths of the encoder the head reads, comma-separated (0: the embedding layer; 12: the
+    /// last of e5-small's layers). Default: the middle layer and the last.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    depths: Option<Vec<usize>>,
     /// Weight decay of the encoder head (AdamW).
     #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
     weight_decay: f32,
@@ -155,6 +159,7 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         config,
         data_sha256: hash,
         embedding_cache: args.embedding_cache.as_deref(),
+        depths: args.depths.clone(),
     };
     let trained =
         sandesh::training::train_encoder_head(&fast, &encoder, job, |line| eprintln!("{line}"))?;

@@ -126,13 +126,21 @@ impl EncoderTier {
     /// Calibrated intent probabilities of each text, in input order (length-sorted batches
     /// inside).
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
-        let vectors = self.encoder.embed(texts).map_err(Error::Model)?;
-        Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
+        let ids = texts
+            .iter()
+            .map(|t| self.encoder.tokenize(t))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::Model)?;
+        self.predict_ids(&ids)
     }
 
     /// [`EncoderTier::predict`] of already tokenized messages ([`Encoder::tokenize`]).
     pub fn predict_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
-        let vectors = self.encoder.embed_ids(ids).map_err(Error::Model)?;
+        let depths = self.head.manifest.depths_for(self.encoder.depth());
+        let vectors = self
+            .encoder
+            .embed_ids_at(ids, &depths)
+            .map_err(Error::Model)?;
         Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
     }
 

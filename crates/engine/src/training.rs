@@ -166,8 +166,21 @@ pub struct HeadJob<'a> {
     pub config: HeadConfig,
     /// Identifies the data (see [`sandesh_model::data_hash`]).
     pub data_sha256: String,
-    /// Folder keeping embeddings between runs (keyed by the encoder and every text).
+    /// Folder keeping embeddings between runs (keyed by the encoder, the depths and every
+    /// text).
     pub embedding_cache: Option<&'a Path>,
+    /// Depths of the encoder the head reads (see [`Encoder::embed_ids_at`]); `None`:
+    /// [`default_head_depths`].
+    pub depths: Option<Vec<usize>>,
+}
+
+/// The depths a head reads by default: the middle layer and the last, pooled and concatenated.
+/// The last layer alone scored 0.867 macro-F1 on dev with this head and the middle and last
+/// 0.895 (three seeds agreed within 0.001; an offline sweep of other sets on dev found none
+/// better): the middle layers keep more of the words, which matters in romanized text, where e5
+/// learned little.
+pub fn default_head_depths(encoder_depth: usize) -> Vec<usize> {
+    vec![encoder_depth / 2, encoder_depth]
 }
 
 /// Trains the encoder tier's head on the job's train split embedded by `encoder`, and the
@@ -186,7 +199,9 @@ pub fn train_encoder_head(
         config,
         data_sha256,
         embedding_cache: cache,
+        depths,
     } = job;
+    let depths = depths.unwrap_or_else(|| default_head_depths(encoder.depth()));
     if train.is_empty() || dev.is_empty() {
         return Err(
             sandesh_model::Error::Training("train and dev must both have messages".into()).into(),
@@ -195,18 +210,28 @@ pub fn train_encoder_head(
     let encoder_ref = EncoderRef::of(encoder.manifest())?;
     let embed = |set: &[LabelledMessage], log: &mut dyn FnMut(String)| -> Result<Vec<Vec<f32>>> {
         let texts: Vec<&str> = set.iter().map(|m| m.text.as_str()).collect();
-        let Some(dir) = cache else {
-            return Ok(encoder.embed(&texts)?);
+        let run = || -> Result<Vec<Vec<f32>>> {
+            let ids = texts
+                .iter()
+                .map(|t| encoder.tokenize(t))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            Ok(encoder.embed_ids_at(&ids, &depths)?)
         };
-        // Keyed by the encoder's files and every text, so a changed message or encoder misses.
+        let Some(dir) = cache else {
+            return run();
+        };
+        // Keyed by the encoder's files, the depths and every text, so a changed message,
+        // encoder or depth misses.
+        let depth_key = format!("depths {depths:?}");
         let mut parts: Vec<&[u8]> = vec![
             encoder_ref.weights_sha256.as_bytes(),
             encoder_ref.tokenizer_sha256.as_bytes(),
             encoder_ref.normalization_sha256.as_bytes(),
+            depth_key.as_bytes(),
         ];
         parts.extend(texts.iter().map(|t| t.as_bytes()));
         let path = dir.join(format!("{}.f32", &sandesh_model::data_hash(&parts)[..32]));
-        let dim = encoder.dim();
+        let dim = encoder.dim() * depths.len();
         if let Ok(bytes) = std::fs::read(&path) {
             if bytes.len() == texts.len() * dim * 4 {
                 return Ok(bytes
@@ -219,7 +244,7 @@ pub fn train_encoder_head(
                     .collect());
             }
         }
-        let vectors = encoder.embed(&texts)?;
+        let vectors = run()?;
         let bytes: Vec<u8> = vectors
             .iter()
             .flatten()
@@ -354,6 +379,7 @@ pub fn train_encoder_head(
         labels: Intent::ALL.iter().map(|i| i.as_str().to_string()).collect(),
         encoder: encoder_ref,
         dim: head.dim(),
+        depths: depths.clone(),
         config,
         temperature: head.temperature(),
         cascade: CascadeSettings {
@@ -369,6 +395,7 @@ pub fn train_encoder_head(
         },
         gate: Some(GateSettings {
             config,
+            dim: gate.dim(),
             temperature: gate.temperature(),
             fast_weight: GATE_FAST_WEIGHT,
         }),

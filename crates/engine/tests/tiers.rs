@@ -126,6 +126,33 @@ fn a_head_for_another_encoder_is_refused() {
 }
 
 #[test]
+fn a_head_reading_depths_the_encoder_lacks_is_refused() {
+    let Some(dir) = e5_dir() else {
+        return;
+    };
+    let encoder = sandesh::Encoder::load(&dir).unwrap();
+    let shipped = sandesh::HeadDir::load(&head_dir()).unwrap();
+    let depths = shipped.manifest.depths_for(encoder.depth());
+    assert!(depths.len() > 1, "the shipped head reads {depths:?}");
+    assert!(shipped.check_encoder(encoder.manifest()).is_ok());
+    // A depth past the last layer, and fewer depths than the head's width, are both refused.
+    let mut deeper = shipped.clone();
+    *deeper.manifest.depths.last_mut().unwrap() = encoder.depth() + 1;
+    let err = deeper
+        .check_encoder(encoder.manifest())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("depth"), "{err}");
+    let mut narrower = shipped;
+    narrower.manifest.depths = vec![encoder.depth()];
+    let err = narrower
+        .check_encoder(encoder.manifest())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("hidden size"), "{err}");
+}
+
+#[test]
 fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
     let Some((fast, encoder, cascade)) = engines() else {
         return;

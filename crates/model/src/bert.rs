@@ -227,10 +227,14 @@ impl Bert {
 
     /// Last hidden states of the real tokens of `batch`, concatenated message after message:
     /// `[Σ len, hidden]`. Adds the time of the embeddings and the layers to `times`.
+    ///
+    /// `at_depth(d, x)` sees the hidden states after `d` layers (0: the embedding layer), for
+    /// every depth in turn.
     pub(crate) fn hidden_states(
         &self,
         batch: &[&[u32]],
         times: &mut StageTimes,
+        at_depth: &mut dyn FnMut(usize, &[f32]),
     ) -> Result<Vec<f32>, String> {
         let start = Instant::now();
         let h = self.hidden;
@@ -246,7 +250,8 @@ impl Bert {
         let mut ff = vec![0.0; total * inter];
         let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
         let mut scores = vec![0.0; longest * longest];
-        for l in &self.layers {
+        at_depth(0, &x);
+        for (depth, l) in (1..).zip(&self.layers) {
             linear(&x, &l.qkv, &mut qkv, false, threads);
             self.attention(batch, &qkv, &mut ctx, &mut scores, threads);
             linear(&ctx, &l.o, &mut x, true, threads);
@@ -259,6 +264,7 @@ impl Bert {
             rowwise(&mut x, h, threads, |rows| {
                 layer_norm(rows, &l.ln2, self.eps)
             });
+            at_depth(depth, &x);
         }
         times.layers += embedded.elapsed();
         Ok(x)
@@ -312,19 +318,48 @@ impl Bert {
             .unwrap_or_default())
     }
 
-    /// Unit-length mean-pooled embeddings of the messages of `batch`, in order.
+    /// Number of transformer layers.
+    pub(crate) fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// For each message of `batch`, in order: its unit-length mean-pooled hidden states after
+    /// each depth of `depths` (0: the embedding layer; [`Bert::depth`]: the last layer), one
+    /// after another (`hidden * depths.len()` floats). `depths` must rise strictly.
     pub(crate) fn forward(
         &self,
         batch: &[&[u32]],
+        depths: &[usize],
         times: &mut StageTimes,
     ) -> Result<Vec<Vec<f32>>, String> {
         if batch.iter().any(|m| m.is_empty()) {
             return Err("an empty message (no <s> and </s>)".into());
         }
-        let x = self.hidden_states(batch, times)?;
-        let start = Instant::now();
-        let out = mean_pool_l2(&x, batch.iter().map(|m| m.len()), self.hidden);
-        times.pool += start.elapsed();
+        if depths.is_empty()
+            || depths.windows(2).any(|w| w[0] >= w[1])
+            || depths.iter().any(|&d| d > self.depth())
+        {
+            return Err(format!(
+                "layers {depths:?}: expected rising depths of at most {}",
+                self.depth()
+            ));
+        }
+        let h = self.hidden;
+        let lens: Vec<usize> = batch.iter().map(|m| m.len()).collect();
+        let mut out = vec![Vec::with_capacity(h * depths.len()); batch.len()];
+        let mut pooling = std::time::Duration::ZERO;
+        self.hidden_states(batch, times, &mut |depth, x| {
+            if depths.contains(&depth) {
+                let start = Instant::now();
+                for (o, v) in out.iter_mut().zip(mean_pool_l2(x, lens.iter().copied(), h)) {
+                    o.extend(v);
+                }
+                pooling += start.elapsed();
+            }
+        })?;
+        // Pooling ran inside the layers' time: move it where it belongs.
+        times.layers = times.layers.saturating_sub(pooling);
+        times.pool += pooling;
         Ok(out)
     }
 
@@ -928,42 +963,78 @@ mod tests {
         let shape = (messages.len(), longest);
         let ids = Tensor::from_vec(ids, shape, &Device::Cpu).unwrap();
         let mask = Tensor::from_vec(mask, shape, &Device::Cpu).unwrap();
-        let want = theirs
-            .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask))
-            .unwrap()
-            .to_vec3::<f32>()
-            .unwrap();
+        let run = |model: &BertModel| {
+            model
+                .forward(&ids, &ids.zeros_like().unwrap(), Some(&mask))
+                .unwrap()
+                .to_vec3::<f32>()
+                .unwrap()
+        };
+        let want = run(&theirs);
+        // The same weights cut to one layer give what ours holds after one layer.
+        let one_layer = Config {
+            num_hidden_layers: 1,
+            ..config.clone()
+        };
+        let vb = candle_nn::VarBuilder::from_tensors(weights.clone(), DType::F32, &Device::Cpu);
+        let want_depth1 = run(&BertModel::load(vb, &one_layer).unwrap());
 
         let mut times = StageTimes::default();
-        let got = ours.hidden_states(&batch, &mut times).unwrap();
+        let mut seen = Vec::new();
+        let got = ours
+            .hidden_states(&batch, &mut times, &mut |d, x| seen.push((d, x.to_vec())))
+            .unwrap();
+        assert_eq!(seen.iter().map(|(d, _)| *d).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(seen[2].1, got);
         let h = config.hidden_size;
-        let mut row = 0;
-        let mut worst = 0.0f32;
-        for (m, padded) in messages.iter().zip(&want) {
-            // Only the real positions: padded ones are garbage in both and never pooled.
-            for want in &padded[..m.len()] {
-                for (g, w) in got[row * h..(row + 1) * h].iter().zip(want) {
-                    worst = worst.max((g - w).abs());
+        let worst = |got: &[f32], want: &[Vec<Vec<f32>>]| {
+            let mut row = 0;
+            let mut worst = 0.0f32;
+            for (m, padded) in messages.iter().zip(want) {
+                // Only the real positions: padded ones are garbage in both and never pooled.
+                for want in &padded[..m.len()] {
+                    for (g, w) in got[row * h..(row + 1) * h].iter().zip(want) {
+                        worst = worst.max((g - w).abs());
+                    }
+                    row += 1;
                 }
-                row += 1;
             }
-        }
-        assert!(worst <= 1e-4, "worst difference {worst}");
+            worst
+        };
+        assert!(
+            worst(&got, &want) <= 1e-4,
+            "worst difference {}",
+            worst(&got, &want)
+        );
+        let w1 = worst(&seen[1].1, &want_depth1);
+        assert!(w1 <= 1e-4, "after one layer: worst difference {w1}");
         assert!(times.layers > Duration::ZERO);
 
         // Alone, each message gives what it gave in the batch; pooled vectors are unit length.
-        let pooled = ours.forward(&batch, &mut times).unwrap();
+        let last = [config.num_hidden_layers];
+        let pooled = ours.forward(&batch, &last, &mut times).unwrap();
         for (m, v) in messages.iter().zip(&pooled) {
-            let alone = ours.forward(&[m.as_slice()], &mut times).unwrap();
+            let alone = ours.forward(&[m.as_slice()], &last, &mut times).unwrap();
             for (a, b) in alone[0].iter().zip(v) {
                 assert!((a - b).abs() < 1e-5);
             }
             let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
             assert!((norm - 1.0).abs() < 1e-5, "{norm}");
         }
+        // Several depths: each message's pools one after another, the last one as above.
+        let both = ours.forward(&batch, &[1, 2], &mut times).unwrap();
+        for (v, p) in both.iter().zip(&pooled) {
+            assert_eq!(v.len(), 2 * h);
+            assert_eq!(&v[h..], p.as_slice());
+            let norm: f32 = v[..h].iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-5, "{norm}");
+        }
+        for bad in [&[][..], &[2, 1], &[1, 1], &[3]] {
+            assert!(ours.forward(&batch, bad, &mut times).is_err(), "{bad:?}");
+        }
         // Bad input is an error, not a panic.
-        assert!(ours.forward(&[&[0, 50, 2]], &mut times).is_err());
-        assert!(ours.forward(&[&[0; 17]], &mut times).is_err());
-        assert!(ours.forward(&[&[]], &mut times).is_err());
+        assert!(ours.forward(&[&[0, 50, 2]], &last, &mut times).is_err());
+        assert!(ours.forward(&[&[0; 17]], &last, &mut times).is_err());
+        assert!(ours.forward(&[&[]], &last, &mut times).is_err());
     }
 }

@@ -216,10 +216,33 @@ impl Encoder {
     /// [`Encoder::embed_ids`] with the time spent in each stage, summed over the batches
     /// (`tokenize` stays zero: the ids are already there).
     pub fn embed_ids_timed(&self, ids: &[Vec<u32>]) -> Result<(Vec<Vec<f32>>, StageTimes)> {
+        self.embed_ids_timed_at(ids, &[self.depth()])
+    }
+
+    /// Number of transformer layers.
+    pub fn depth(&self) -> usize {
+        self.model.depth()
+    }
+
+    /// For each tokenized message, in input order: its unit-length mean-pooled hidden states
+    /// after each depth of `depths` (0: the embedding layer; [`Encoder::depth`]: the last layer,
+    /// which is [`Encoder::embed_ids`]), one after another, so `dim() * depths.len()` floats.
+    /// `depths` must rise strictly. A head may read several depths: the middle layers keep
+    /// more of the words than the last.
+    pub fn embed_ids_at(&self, ids: &[Vec<u32>], depths: &[usize]) -> Result<Vec<Vec<f32>>> {
+        self.embed_ids_timed_at(ids, depths).map(|(v, _)| v)
+    }
+
+    /// [`Encoder::embed_ids_at`] with the time spent in each stage.
+    pub fn embed_ids_timed_at(
+        &self,
+        ids: &[Vec<u32>],
+        depths: &[usize],
+    ) -> Result<(Vec<Vec<f32>>, StageTimes)> {
         let mut times = StageTimes::default();
         let out = by_length_batches(ids, MAX_BATCH, |batch| {
             self.model
-                .forward(batch, &mut times)
+                .forward(batch, depths, &mut times)
                 .map_err(Error::Encoder)
         })?;
         Ok((out, times))

@@ -368,6 +368,8 @@ pub struct CascadeSettings {
 pub struct GateSettings {
     /// Shape and training settings of the gate head.
     pub config: HeadConfig,
+    /// Length of the depth-0 embeddings it reads (the encoder's hidden size).
+    pub dim: usize,
     /// Its calibration temperature.
     pub temperature: f32,
     /// Weight of the fast tier in the mix (the gate head has `1 - fast_weight`).
@@ -409,6 +411,11 @@ pub struct HeadManifest {
     pub encoder: EncoderRef,
     /// Length of those embeddings.
     pub dim: usize,
+    /// Depths of the encoder the head reads, each mean-pooled and L2-normalised, concatenated
+    /// in this order ([`crate::Encoder::embed_ids_at`]); empty: the last layer alone, as heads
+    /// made before this field did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depths: Vec<usize>,
     /// Shape and training settings.
     pub config: HeadConfig,
     /// Calibration temperature.
@@ -527,6 +534,17 @@ fn read_head(
     })
 }
 
+impl HeadManifest {
+    /// The depths the head reads on an encoder of `encoder_depth` layers.
+    pub fn depths_for(&self, encoder_depth: usize) -> Vec<usize> {
+        if self.depths.is_empty() {
+            vec![encoder_depth]
+        } else {
+            self.depths.clone()
+        }
+    }
+}
+
 impl HeadDir {
     /// Writes `head.safetensors` and `manifest.json` into `dir` (created if missing).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
@@ -565,6 +583,7 @@ impl HeadDir {
         match (&self.gate, &mut self.manifest.gate) {
             (Some(g), Some(settings)) => {
                 settings.config = g.config;
+                settings.dim = g.dim;
                 settings.temperature = g.temperature;
             }
             (None, settings) => *settings = None,
@@ -628,7 +647,7 @@ impl HeadDir {
                     )));
                 }
                 Some(
-                    read_head(&st, GATE_PREFIX, g.config, manifest.dim, g.temperature)
+                    read_head(&st, GATE_PREFIX, g.config, g.dim, g.temperature)
                         .map_err(mismatch)?,
                 )
             }
@@ -658,10 +677,27 @@ impl HeadDir {
         if have.normalization_sha256 != want.normalization_sha256 {
             differ.push("normalization.json".to_string());
         }
-        if encoder.header.hidden != self.head.dim {
+        let depths = self.manifest.depths_for(encoder.header.layers);
+        if let Some(deep) = depths.iter().find(|&&d| d > encoder.header.layers) {
             differ.push(format!(
-                "hidden size {} (the head reads {})",
-                encoder.header.hidden, self.head.dim
+                "{} layers (the head reads depth {deep})",
+                encoder.header.layers
+            ));
+        }
+        if let Some(gate) = &self.gate {
+            if gate.dim != encoder.header.hidden {
+                differ.push(format!(
+                    "hidden size {} (the gate reads {})",
+                    encoder.header.hidden, gate.dim
+                ));
+            }
+        }
+        if encoder.header.hidden * depths.len() != self.head.dim {
+            differ.push(format!(
+                "hidden size {} at {} depths (the head reads {})",
+                encoder.header.hidden,
+                depths.len(),
+                self.head.dim
             ));
         }
         if differ.is_empty() {
@@ -765,6 +801,7 @@ mod tests {
                 normalization_sha256: "c".repeat(64),
             },
             dim: head.dim,
+            depths: Vec::new(),
             config: head.config,
             temperature: 1.0,
             cascade: CascadeSettings {
@@ -840,6 +877,7 @@ mod tests {
         gate.set_temperature(0.6);
         let settings = GateSettings {
             config: logistic,
+            dim: 0,
             temperature: 1.0,
             fast_weight: 0.5,
         };
@@ -859,6 +897,7 @@ mod tests {
         // The manifest records the gate head's own settings, whatever it was given.
         let recorded = back.manifest.gate.unwrap();
         assert_eq!(recorded.temperature, 0.6);
+        assert_eq!(recorded.dim, gate.dim());
         assert_eq!(recorded.config.hidden, 0);
         assert_eq!(recorded.fast_weight, 0.5);
         // A fast weight outside 0..=1 in the manifest is refused.
