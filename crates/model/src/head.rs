@@ -1,8 +1,9 @@
-//! The encoder tier's classification head: a small MLP over e5's pooled embedding.
+//! The encoder tier's classification head: a small MLP over e5's pooled embeddings.
 //!
 //! ```text
-//! embedding (384, unit length) ──standardise (train mean, std)──▶ ReLU(W1·x + b1) (hidden)
-//!   ──▶ W2·h + b2 ──softmax(· / T)──▶ p over the 7 intents
+//! pooled states at the depths the manifest names (384 each, unit length, concatenated; the
+//!   shipped head reads layers 6 and 12) ──standardise (train mean, std)──▶ ReLU(W1·x + b1)
+//!   (hidden) ──▶ W2·h + b2 ──softmax(· / T)──▶ p over the 7 intents
 //! ```
 //!
 //! e5's vectors all lean one way (cosines between unrelated messages sit around 0.8), so the
@@ -15,9 +16,10 @@
 //! ([`crate::Encoder::embed_static`]); it is stored in the same file under `gate.` names and
 //! described by [`GateSettings`].
 //!
-//! A head directory (`head.safetensors` + `manifest.json`, about 0.8 MB with the gate) is committed; the
-//! encoder it was trained on is too large for git, so the manifest names it by the sha256 of its
-//! weights, tokenizer and normalisation files, and loading the pair refuses any other encoder.
+//! A head directory (`head.safetensors` + `manifest.json`, about 1.2 MB with the gate) is
+//! committed; the encoder it was trained on is too large for git, so the manifest names it by
+//! the sha256 of its weights, tokenizer and normalisation files, and loading the pair refuses
+//! any other encoder.
 
 #[cfg(test)]
 use crate::directory::FORMAT_VERSION;
