@@ -264,6 +264,7 @@ fn tier_info(engine: &sandesh::Engine) -> serde_json::Value {
             "head": {
                 "config": head.config,
                 "temperature": head.temperature,
+                "depths": head.depths_for(t.encoder().depth()),
                 "gate": head.gate,
                 "training": head.training,
                 "metrics": head.metrics,

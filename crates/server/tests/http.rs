@@ -1131,6 +1131,10 @@ async fn the_model_route_reports_the_tier_and_why_it_fell_back() {
         .as_f64()
         .unwrap();
     assert!((0.0..=1.0).contains(&weight), "{weight}");
+    // And names the depths of the encoder its head reads, the last one included.
+    let depths = tier["encoder"]["head"]["depths"].as_array().unwrap();
+    assert!(depths.len() >= 2, "{depths:?}");
+    assert_eq!(depths.last().and_then(|d| d.as_u64()), Some(12));
     // A message in a script the fast model is less sure of still gets a full analysis.
     let r = post_json(
         server.addr,
