@@ -160,19 +160,16 @@ impl EngineBuilder {
                     HEAD_DIR_ENV,
                     DEFAULT_HEAD_NAME,
                     "encoder head",
+                    &make_head(),
                 )?;
                 if !e.is_dir() {
-                    return Err(format!(
-                        "no encoder at {}; make models/{DEFAULT_ENCODER_NAME} with `bash \
-                         scripts/fetch-e5.sh`",
-                        e.display()
-                    ));
+                    return Err(format!("no encoder at {}; {}", e.display(), make_encoder()));
                 }
                 if !h.is_dir() {
                     return Err(format!(
-                        "no encoder head at {}; the shipped one is models/{DEFAULT_HEAD_NAME}, \
-                         or train one with `sandesh train --tier encoder`",
-                        h.display()
+                        "no encoder head at {}; {}",
+                        h.display(),
+                        make_head()
                     ));
                 }
                 EncoderTier::load(&e, &h).map_err(|err| err.to_string())
@@ -192,24 +189,59 @@ impl EngineBuilder {
     }
 }
 
+/// How to make an encoder directory, for errors.
+fn make_encoder() -> String {
+    format!("make models/{DEFAULT_ENCODER_NAME} with `bash scripts/fetch-e5.sh`")
+}
+
+/// How to get an encoder head, for errors.
+fn make_head() -> String {
+    format!(
+        "the shipped one is models/{DEFAULT_HEAD_NAME}, or train one with `sandesh train --tier \
+         encoder`"
+    )
+}
+
 /// The encoder directory as the engine finds it: `given`, else `$SANDESH_ENCODER_DIR`, else
 /// `models/e5-small` in the places the fast model is looked for; the error says where it looked
 /// and how to make one.
 pub fn locate_encoder_dir(given: Option<PathBuf>) -> std::result::Result<PathBuf, String> {
-    locate(given, ENCODER_DIR_ENV, DEFAULT_ENCODER_NAME, "encoder")
+    locate(
+        given,
+        ENCODER_DIR_ENV,
+        DEFAULT_ENCODER_NAME,
+        "encoder",
+        &make_encoder(),
+    )
 }
 
-/// The directory given, else the one in `env`, else `models/{name}` in the usual places; the
-/// error says where it looked and how to make one.
+/// The directory given, else [`search`]'s; the error says where it looked and, with `make`,
+/// how to make one.
 fn locate(
     given: Option<PathBuf>,
     env: &str,
     name: &str,
     what: &str,
+    make: &str,
 ) -> std::result::Result<PathBuf, String> {
     if let Some(dir) = given {
         return Ok(dir);
     }
+    search(env, name).map_err(|tried| {
+        format!(
+            "no {what} directory found (tried {}); {make}, or set {env}",
+            tried
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// The directory in `$env` when set, else the first `models/{name}` with a manifest in the
+/// places [`candidate_dirs`] lists; the error is the list of places tried.
+fn search(env: &str, name: &str) -> std::result::Result<PathBuf, Vec<PathBuf>> {
     if let Some(dir) = std::env::var_os(env).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
@@ -218,16 +250,7 @@ fn locate(
         .iter()
         .find(|d| d.join(sandesh_model::MANIFEST_FILE).is_file())
         .cloned()
-        .ok_or_else(|| {
-            format!(
-                "no {what} directory found (tried {}); make models/{DEFAULT_ENCODER_NAME} with                  `bash scripts/fetch-e5.sh`, or set {env}",
-                tried
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+        .ok_or(tried)
 }
 
 fn candidate_dirs(name: &str) -> Vec<PathBuf> {
@@ -253,15 +276,7 @@ fn candidate_dirs(name: &str) -> Vec<PathBuf> {
 }
 
 fn find_model_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(MODEL_DIR_ENV).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    let tried = candidate_dirs(DEFAULT_MODEL_NAME);
-    tried
-        .iter()
-        .find(|d| d.join(sandesh_model::MANIFEST_FILE).is_file())
-        .cloned()
-        .ok_or(Error::ModelNotFound { tried })
+    search(MODEL_DIR_ENV, DEFAULT_MODEL_NAME).map_err(|tried| Error::ModelNotFound { tried })
 }
 
 /// A loaded model, ready to classify. Cheap to share across threads (`&Engine` is `Sync`).
@@ -625,4 +640,31 @@ fn first<T>(v: Vec<T>) -> Result<T> {
     v.into_iter()
         .next()
         .ok_or_else(|| sandesh_model::Error::Encoder("the encoder returned nothing".into()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_not_found_names_the_places_tried_and_how_to_make_one() {
+        let env = "SANDESH_TEST_UNSET_DIR_VARIABLE";
+        let err = locate(None, env, "no-such-model-dir", "encoder head", &make_head()).unwrap_err();
+        assert!(
+            err.starts_with("no encoder head directory found (tried "),
+            "{err}"
+        );
+        assert!(err.contains("no-such-model-dir"), "{err}");
+        assert!(
+            err.ends_with(&format!("{}, or set {env}", make_head())),
+            "{err}"
+        );
+        assert!(!err.contains("  "), "{err}");
+        // A directory given is taken as it is; the caller checks it exists.
+        let given = PathBuf::from("/nowhere/at/all");
+        assert_eq!(
+            locate(Some(given.clone()), env, "x", "encoder", &make_encoder()),
+            Ok(given)
+        );
+    }
 }
