@@ -123,18 +123,8 @@ impl EncoderTier {
         &self.head_dir
     }
 
-    /// Calibrated intent probabilities of each text, in input order (length-sorted batches
-    /// inside).
-    pub fn predict(&self, texts: &[&str]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
-        let ids = texts
-            .iter()
-            .map(|t| self.encoder.tokenize(t))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(Error::Model)?;
-        self.predict_ids(&ids)
-    }
-
-    /// [`EncoderTier::predict`] of already tokenized messages ([`Encoder::tokenize`]).
+    /// Calibrated intent probabilities of already tokenized messages ([`Encoder::tokenize`]),
+    /// in input order (length-sorted batches inside).
     pub fn predict_ids(&self, ids: &[Vec<u32>]) -> Result<Vec<[f32; Intent::ALL.len()]>> {
         let depths = self.head.manifest.depths_for(self.encoder.depth());
         let vectors = self
