@@ -1,8 +1,10 @@
 //! The e5 encoder (models/e5-small, see scripts/fetch-e5.sh): one 16-token message end to end,
 //! the first 32 messages of datasets/test.jsonl as one call, the tokenizer alone, and the
 //! cascade's gate on that message (tokenize, depth-0 embedding, gate head of models/e5-head, mix
-//! with a fast-tier distribution), the part of the first stage the fast tier does not pay. Skips
-//! with a note when the model directory is absent. `RAYON_NUM_THREADS=1` measures one core.
+//! with a fast-tier distribution), the part of the first stage the fast tier does not pay; and
+//! the cascade's early exit on that message (the encoder up to the exit's depth, the exit head,
+//! the mix), which a message the first stage is unsure of always pays. Skips with a note when
+//! the model directory is absent. `RAYON_NUM_THREADS=1` measures one core.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use sandesh_model::{mix, Encoder, HeadDir};
@@ -57,6 +59,29 @@ fn bench(c: &mut Criterion) {
                     &fast,
                     &gate.predict(&depth0),
                     settings.fast_weight,
+                )))
+            })
+        });
+    }
+    if let (Some(exit), Some(settings)) = (&head.exit, head.manifest.exit) {
+        let first = [0.4, 0.3, 0.1, 0.1, 0.05, 0.03, 0.02];
+        let depths = head.manifest.depths_for(encoder.depth());
+        let at = depths
+            .iter()
+            .position(|&d| d == settings.depth)
+            .unwrap_or(0);
+        let h = encoder.dim();
+        let ids = vec![encoder.tokenize(&single).expect("tokenizes")];
+        group.bench_function("cascade_exit_16_tokens", |b| {
+            b.iter(|| {
+                let partial = encoder
+                    .embed_ids_until(black_box(&ids), &depths, settings.depth)
+                    .ok()?;
+                let pool = partial.first()?.pooled().get(at * h..(at + 1) * h)?;
+                Some(black_box(mix(
+                    &first,
+                    &exit.predict(pool),
+                    settings.first_weight,
                 )))
             })
         });

@@ -40,6 +40,10 @@ pub struct Args {
     /// last of e5-small's layers). Default: the middle layer and the last.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     depths: Option<Vec<usize>>,
+    /// Depth of the cascade's early exit, one of the head's depths below the last (0: none).
+    /// Default: the first of the head's depths when it is a middle layer.
+    #[arg(long, value_name = "N")]
+    exit_depth: Option<usize>,
     /// Weight decay of the encoder head (AdamW).
     #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
     weight_decay: f32,
@@ -160,6 +164,7 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         data_sha256: hash,
         embedding_cache: args.embedding_cache.as_deref(),
         depths: args.depths.clone(),
+        exit_depth: args.exit_depth,
     };
     let trained =
         sandesh::training::train_encoder_head(&fast, &encoder, job, |line| eprintln!("{line}"))?;
@@ -187,25 +192,54 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
             r.accuracy, r.macro_f1, r.ece
         );
     }
-    println!("dev sweep: threshold → messages (tokens) sent to the encoder, cascade macro-F1");
-    for p in trained.sweep.iter().step_by(5) {
+    let c = &head.manifest.cascade;
+    let exit = head.manifest.exit;
+    // The sweep is over both thresholds; shown along the first at the chosen exit threshold.
+    let chosen_exit = exit.map_or(f32::INFINITY, |e| e.threshold);
+    println!(
+        "dev sweep: threshold → messages sent to the encoder{}, its cost (share of encoder-only), \
+         cascade macro-F1",
+        if exit.is_some() {
+            " (past the exit)"
+        } else {
+            ""
+        }
+    );
+    for p in trained
+        .sweep
+        .iter()
+        .filter(|p| p.exit_threshold == chosen_exit)
+        .step_by(5)
+    {
+        let past = if exit.is_some() {
+            format!(" ({:5.1}%)", p.past_exit_share * 100.0)
+        } else {
+            String::new()
+        };
         println!(
-            "  {:.2} → {:5.1}% ({:5.1}%)  {:.4}",
+            "  {:.2} → {:5.1}%{past}  {:5.1}%  {:.4}",
             p.threshold,
             p.share * 100.0,
             p.token_share * 100.0,
             p.macro_f1
         );
     }
-    let c = &head.manifest.cascade;
     println!(
         "cascade threshold {:.2} (a first-stage confidence below it goes to the encoder): {:.1}% of dev's \
-         messages, {:.1}% of its tokens (head temperature {:.3}, ECE before calibration {:.4})",
+         messages, costing {:.1}% of encoder-only (head temperature {:.3}, ECE before calibration {:.4})",
         c.threshold,
         c.dev_share_to_encoder * 100.0,
         c.dev_token_share_to_encoder * 100.0,
         head.head.temperature(),
         trained.dev_ece_uncalibrated
     );
+    if let Some(e) = exit {
+        println!(
+            "early exit after layer {} at confidence {:.2}: {:.1}% of dev's messages went on to the last layer",
+            e.depth,
+            e.threshold,
+            e.dev_share_past_exit * 100.0
+        );
+    }
     Ok(())
 }

@@ -453,7 +453,7 @@ impl Engine {
                 Some(ids) => ids,
                 None => encoder.encoder().tokenize(text)?,
             };
-            read.probs = first(encoder.predict_ids(&[ids])?)?;
+            read.probs = first(self.ask_encoder(encoder, &[ids], &[read.probs])?)?;
             decided = Tier::Encoder;
         }
         Ok((self.finish(text, read, reference), decided))
@@ -507,6 +507,23 @@ impl Engine {
                 let top = probs.iter().copied().fold(0.0f32, f32::max);
                 Ok((top < self.tiers.threshold).then_some(encoder))
             }
+        }
+    }
+
+    /// The encoder's probabilities for messages that need it: in the cascade its second stage
+    /// (which may answer at the early exit; `first` are the first stage's probabilities), in
+    /// the encoder tier the head over the whole encoder.
+    fn ask_encoder(
+        &self,
+        encoder: &EncoderTier,
+        ids: &[Vec<u32>],
+        first: &[[f32; Intent::ALL.len()]],
+    ) -> Result<Vec<[f32; Intent::ALL.len()]>> {
+        if self.tiers.active == Tier::Cascade {
+            let answered = encoder.second_stage(ids, first)?;
+            Ok(answered.into_iter().map(|(p, _)| p).collect())
+        } else {
+            encoder.predict_ids(ids)
         }
     }
 
@@ -585,7 +602,14 @@ impl Engine {
                 asks.push(i);
             }
             if !asks.is_empty() {
-                match encoder.predict_ids(&ids) {
+                let first: Vec<[f32; Intent::ALL.len()]> = asks
+                    .iter()
+                    .map(|&i| match reads.get(i) {
+                        Some(Ok(r)) => r.probs,
+                        _ => [0.0; Intent::ALL.len()],
+                    })
+                    .collect();
+                match self.ask_encoder(encoder, &ids, &first) {
                     Ok(probs) => {
                         for (&i, p) in asks.iter().zip(probs) {
                             if let Some(Ok(read)) = reads.get_mut(i) {

@@ -9,6 +9,9 @@
 //!   (its embedding layer alone: a table lookup per token, no transformer layer). The gate knows
 //!   what pretraining taught about words in every language, so where it and the fast model
 //!   disagree, as on text unlike our data, the mix is unsure and the encoder decides.
+//!   The encoder then runs up to a middle layer first (the early exit, when the head has one):
+//!   an exit head over the pool there is mixed with the first stage, and a sure mix answers;
+//!   only the rest go on through the remaining layers, from where they stopped, to the head.
 //!
 //! Language identification and entity extraction are the same in every tier.
 
@@ -132,6 +135,55 @@ impl EncoderTier {
             .embed_ids_at(ids, &depths)
             .map_err(Error::Model)?;
         Ok(vectors.iter().map(|v| self.head.head.predict(v)).collect())
+    }
+
+    /// The cascade's second stage, for tokenized messages its first stage was unsure of
+    /// (`first`: their first-stage probabilities, in the same order): with an early exit, the
+    /// encoder runs up to the exit's depth, the exit head's reading is mixed with `first`, and
+    /// the messages whose mix reaches the exit threshold are answered there; the others go on
+    /// through the remaining layers to the head. Without one, the head decides every message.
+    /// Gives each message's probabilities and whether it was answered at the exit.
+    pub fn second_stage(
+        &self,
+        ids: &[Vec<u32>],
+        first: &[[f32; Intent::ALL.len()]],
+    ) -> Result<Vec<([f32; Intent::ALL.len()], bool)>> {
+        let depths = self.head.manifest.depths_for(self.encoder.depth());
+        let h = self.encoder.dim();
+        let exit = match (&self.head.exit, &self.head.manifest.exit) {
+            (Some(head), Some(settings)) => depths
+                .iter()
+                .position(|&d| d == settings.depth)
+                .map(|at| (head, settings, at)),
+            _ => None,
+        };
+        let Some((exit, settings, at)) = exit.filter(|_| ids.len() == first.len()) else {
+            let probs = self.predict_ids(ids)?;
+            return Ok(probs.into_iter().map(|p| (p, false)).collect());
+        };
+        let partials = self
+            .encoder
+            .embed_ids_until(ids, &depths, settings.depth)
+            .map_err(Error::Model)?;
+        let mut out = Vec::with_capacity(ids.len());
+        let (mut rest, mut rest_at) = (Vec::new(), Vec::new());
+        for (i, (partial, f)) in partials.into_iter().zip(first).enumerate() {
+            let pool = partial.pooled().get(at * h..(at + 1) * h).unwrap_or(&[]);
+            let probs = mix(f, &exit.predict(pool), settings.first_weight);
+            let sure = probs.iter().copied().fold(0.0f32, f32::max) >= settings.threshold;
+            out.push((probs, sure));
+            if !sure {
+                rest.push(partial);
+                rest_at.push(i);
+            }
+        }
+        let vectors = self.encoder.resume(&rest, &depths).map_err(Error::Model)?;
+        for (i, v) in rest_at.into_iter().zip(vectors) {
+            if let Some(o) = out.get_mut(i) {
+                *o = (self.head.head.predict(&v), false);
+            }
+        }
+        Ok(out)
     }
 
     /// The cascade's first stage for one message: `fast` (the fast tier's probabilities) mixed

@@ -6,9 +6,9 @@ use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::head::HEAD_KIND;
 use sandesh_model::metrics::{classification_report, ClassificationReport};
 use sandesh_model::{
-    fit_temperature, mix, train_head, CascadeSettings, Encoder, EncoderRef, FastConfig,
-    FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest, ModelDir, TrainExample,
-    TrainingInfo, FORMAT_VERSION,
+    fit_temperature, mix, train_head, CascadeSettings, Encoder, EncoderRef, ExitSettings,
+    FastConfig, FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest, ModelDir,
+    TrainExample, TrainingInfo, FORMAT_VERSION,
 };
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
@@ -131,9 +131,15 @@ pub struct TrainedHead {
 pub struct SweepPoint {
     /// The first stage's confidence below which the encoder decides.
     pub threshold: f32,
+    /// The early exit's confidence at or above which a message is answered there (infinite
+    /// without an exit).
+    pub exit_threshold: f32,
     /// Share of messages sent to the encoder.
     pub share: f64,
-    /// Share of the encoder's tokens (its cost) those messages carry.
+    /// Share of messages that went on past the early exit to the last layer.
+    pub past_exit_share: f64,
+    /// The encoder's cost for those messages, as a share of its cost on every message: their
+    /// tokens times the share of the layers each ran through.
     pub token_share: f64,
     /// Macro-F1 of the cascade.
     pub macro_f1: f64,
@@ -144,8 +150,8 @@ pub struct SweepPoint {
 /// fast tier's own time. Counted in tokens, not messages, because the encoder's time grows with
 /// length and the messages the first stage is unsure of run longer than the average.
 pub const CASCADE_BUDGET: f64 = 0.18;
-/// How far below the best dev macro-F1 within the budget a threshold may be and still win by
-/// sending more messages to the encoder.
+/// How far below the best dev macro-F1 within the budget the chosen thresholds may be, to
+/// spend less of the encoder.
 pub const CASCADE_F1_SLACK: f64 = 0.005;
 
 /// Weight of the fast tier in the cascade's first stage (the gate head has the rest): an even
@@ -154,6 +160,10 @@ pub const CASCADE_F1_SLACK: f64 = 0.005;
 /// the gate exists for text unlike train (new words, new phrasing, other scripts), which dev
 /// cannot show.
 pub const GATE_FAST_WEIGHT: f32 = 0.5;
+
+/// Weight of the first stage in the early exit's mix (the exit head has the rest): even, like
+/// the gate's, and fixed for the same reason.
+pub const EXIT_FIRST_WEIGHT: f32 = 0.5;
 
 /// What to train an encoder head on, and how.
 #[derive(Debug, Clone)]
@@ -172,6 +182,19 @@ pub struct HeadJob<'a> {
     /// Depths of the encoder the head reads (see [`Encoder::embed_ids_at`]); `None`:
     /// [`default_head_depths`].
     pub depths: Option<Vec<usize>>,
+    /// Depth of the cascade's early exit (one of the head's depths, below the last); `None`:
+    /// [`default_exit_depth`]; `Some(0)`: no early exit.
+    pub exit_depth: Option<usize>,
+}
+
+/// The early exit's depth by default: the first of the head's depths when it is a middle
+/// layer (the shipped head's 6 of 12), so the exit reads a pool the head needs anyway and a
+/// message that goes on costs nothing extra.
+pub fn default_exit_depth(depths: &[usize], encoder_depth: usize) -> Option<usize> {
+    depths
+        .first()
+        .copied()
+        .filter(|&d| d > 0 && d < encoder_depth && depths.len() > 1)
 }
 
 /// The depths a head reads by default: the middle layer and the last, pooled and concatenated.
@@ -200,8 +223,22 @@ pub fn train_encoder_head(
         data_sha256,
         embedding_cache: cache,
         depths,
+        exit_depth,
     } = job;
     let depths = depths.unwrap_or_else(|| default_head_depths(encoder.depth()));
+    let exit_depth = match exit_depth {
+        None => default_exit_depth(&depths, encoder.depth()),
+        Some(0) => None,
+        Some(d) if d < encoder.depth() && depths.contains(&d) => Some(d),
+        Some(d) => {
+            return Err(sandesh_model::Error::Training(format!(
+                "the early exit at depth {d} must be one of the head's depths {depths:?} \
+                 below the encoder's last layer {}",
+                encoder.depth()
+            ))
+            .into())
+        }
+    };
     if train.is_empty() || dev.is_empty() {
         return Err(
             sandesh_model::Error::Training("train and dev must both have messages".into()).into(),
@@ -299,8 +336,31 @@ pub fn train_encoder_head(
     let mut gate = train_head(config, &train_static, &train_y)?;
     let gate_logits: Vec<Vec<f32>> = dev_static.iter().map(|v| gate.logits(v).to_vec()).collect();
     gate.set_temperature(fit_temperature(&gate_logits, &dev_y));
+
+    // The early exit: the same kind of head over the pool at its depth, which the head's
+    // embeddings already hold.
+    let exit = match exit_depth {
+        None => None,
+        Some(d) => {
+            let h = encoder.dim();
+            let at = depths.iter().position(|&x| x == d).unwrap_or(0);
+            let slice = |x: &[Vec<f32>]| -> Vec<Vec<f32>> {
+                x.iter()
+                    .map(|v| v.get(at * h..(at + 1) * h).unwrap_or(&[]).to_vec())
+                    .collect()
+            };
+            let dev_pools = slice(&dev_x);
+            let mut exit = train_head(config, &slice(&train_x), &train_y)?;
+            let logits: Vec<Vec<f32>> = dev_pools.iter().map(|v| exit.logits(v).to_vec()).collect();
+            exit.set_temperature(fit_temperature(&logits, &dev_y));
+            let probs: Vec<[f32; Intent::ALL.len()]> =
+                dev_pools.iter().map(|v| exit.predict(v)).collect();
+            Some((d, exit, probs))
+        }
+    };
     log(format!(
-        "trained the head and the gate in {:.1} s",
+        "trained the head, the gate{} in {:.1} s",
+        if exit.is_some() { " and the exit" } else { "" },
         started.elapsed().as_secs_f64()
     ));
 
@@ -322,27 +382,49 @@ pub fn train_encoder_head(
     let fast_top: Vec<Option<(Intent, f32)>> =
         fast_probs.iter().map(|p| p.as_ref().map(top)).collect();
     // The first stage's answer: the fast tier mixed with the gate.
-    let first_top: Vec<Option<(Intent, f32)>> = fast_probs
+    let first_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast_probs
         .iter()
         .zip(&dev_static)
         .map(|(p, v)| {
             p.as_ref()
-                .map(|p| top(&mix(p, &gate.predict(v), GATE_FAST_WEIGHT)))
+                .map(|p| mix(p, &gate.predict(v), GATE_FAST_WEIGHT))
         })
         .collect();
+    let first_top: Vec<Option<(Intent, f32)>> =
+        first_probs.iter().map(|p| p.as_ref().map(top)).collect();
+    // The early exit's answer: the first stage mixed with the exit head (a message the fast
+    // tier could not read has no first stage, and goes to the end).
+    let exit_top: Vec<Option<(Intent, f32)>> = match &exit {
+        Some((_, _, probs)) => first_probs
+            .iter()
+            .zip(probs)
+            .map(|(f, e)| f.as_ref().map(|f| top(&mix(f, e, EXIT_FIRST_WEIGHT))))
+            .collect(),
+        None => vec![None; dev.len()],
+    };
     let tokens: Vec<usize> = dev_ids.iter().map(Vec::len).collect();
     let all_tokens = tokens.iter().sum::<usize>().max(1) as f64;
-    let cascade_at = |t: f32| -> (ClassificationReport, SweepPoint) {
-        let (mut asked, mut asked_tokens) = (0usize, 0usize);
+    // A message asked costs its tokens times the share of layers it runs through.
+    let layers = encoder.depth().max(1) as f64;
+    let to_exit = exit.as_ref().map_or(layers, |(d, _, _)| *d as f64) / layers;
+    let cascade_at = |t: f32, t_exit: f32| -> (ClassificationReport, SweepPoint) {
+        let (mut asked, mut past, mut cost) = (0usize, 0usize, 0.0f64);
         let (p, c): (Vec<Intent>, Vec<f32>) = first_top
             .iter()
+            .zip(&exit_top)
             .zip(&encoder_top)
             .zip(&tokens)
-            .map(|((f, e), n)| match f {
-                Some(f) if f.1 >= t => *f,
+            .map(|(((f, x), e), &n)| match (f, x) {
+                (Some(f), _) if f.1 >= t => *f,
+                (_, Some(x)) if x.1 >= t_exit => {
+                    asked += 1;
+                    cost += n as f64 * to_exit;
+                    *x
+                }
                 _ => {
                     asked += 1;
-                    asked_tokens += n;
+                    past += 1;
+                    cost += n as f64;
                     *e
                 }
             })
@@ -350,15 +432,26 @@ pub fn train_encoder_head(
         let report = classification_report(&gold, &p, &c);
         let point = SweepPoint {
             threshold: t,
+            exit_threshold: t_exit,
             share: asked as f64 / gold.len() as f64,
-            token_share: asked_tokens as f64 / all_tokens,
+            past_exit_share: past as f64 / gold.len() as f64,
+            token_share: cost / all_tokens,
             macro_f1: report.macro_f1,
         };
         (report, point)
     };
-    let sweep: Vec<SweepPoint> = (0..=100).map(|i| cascade_at(i as f32 / 100.0).1).collect();
-    let threshold = choose_threshold(&sweep);
-    let (dev_cascade, chosen) = cascade_at(threshold);
+    // Without an exit, a single exit threshold above every confidence: all asked go to the end.
+    let exit_grid: Vec<f32> = if exit.is_some() {
+        (0..=50).map(|i| i as f32 / 50.0).collect()
+    } else {
+        vec![f32::INFINITY]
+    };
+    let sweep: Vec<SweepPoint> = (0..=100)
+        .flat_map(|i| exit_grid.iter().map(move |&x| (i as f32 / 100.0, x)))
+        .map(|(t, x)| cascade_at(t, x).1)
+        .collect();
+    let (threshold, exit_threshold) = choose_thresholds(&sweep);
+    let (dev_cascade, chosen) = cascade_at(threshold, exit_threshold);
     let share = chosen.share;
     let (ep, ec): (Vec<Intent>, Vec<f32>) = encoder_top.iter().copied().unzip();
     let dev_encoder = classification_report(&gold, &ep, &ec);
@@ -399,6 +492,15 @@ pub fn train_encoder_head(
             temperature: gate.temperature(),
             fast_weight: GATE_FAST_WEIGHT,
         }),
+        exit: exit.as_ref().map(|(depth, e, _)| ExitSettings {
+            depth: *depth,
+            config,
+            dim: e.dim(),
+            temperature: e.temperature(),
+            first_weight: EXIT_FIRST_WEIGHT,
+            threshold: exit_threshold,
+            dev_share_past_exit: chosen.past_exit_share,
+        }),
         files: Default::default(),
         training: TrainingInfo {
             data_sha256,
@@ -418,6 +520,8 @@ pub fn train_encoder_head(
                                 "macro_f1": dev_first_stage.macro_f1,
                                 "ece": dev_first_stage.ece},
                 "cascade": {"threshold": threshold, "share_to_encoder": share,
+                            "exit_threshold": exit.as_ref().map(|_| exit_threshold),
+                            "share_past_exit": chosen.past_exit_share,
                             "token_share_to_encoder": chosen.token_share,
                             "accuracy": dev_cascade.accuracy, "macro_f1": dev_cascade.macro_f1,
                             "ece": dev_cascade.ece},
@@ -429,6 +533,7 @@ pub fn train_encoder_head(
             manifest,
             head,
             gate: Some(gate),
+            exit: exit.map(|(_, e, _)| e),
         },
         dev_encoder,
         dev_fast,
@@ -439,11 +544,14 @@ pub fn train_encoder_head(
     })
 }
 
-/// The cascade threshold from a dev sweep: among thresholds whose encoder tokens stay within
-/// [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best macro-F1, and of those the
-/// highest (the encoder sees more of what the first stage is unsure of, which matters most on
-/// text unlike our data). Falls back to 0 (fast only) when nothing fits.
-pub fn choose_threshold(sweep: &[SweepPoint]) -> f32 {
+/// The cascade's thresholds (first stage, early exit) from a dev sweep: among the points whose
+/// encoder cost stays within [`CASCADE_BUDGET`], those within [`CASCADE_F1_SLACK`] of the best
+/// macro-F1, and of those the cheapest (then the higher thresholds). Dev is drawn like train,
+/// so its best point spends the budget where the extra encoder work buys almost nothing, and
+/// off our data the first stage is unsure more often and that spending grows with it; the
+/// cheapest near-best point keeps the cascade's cost down where the aim needs it. Falls back
+/// to (0, ∞) (fast only) when nothing fits.
+pub fn choose_thresholds(sweep: &[SweepPoint]) -> (f32, f32) {
     let within: Vec<&SweepPoint> = sweep
         .iter()
         .filter(|p| p.token_share <= CASCADE_BUDGET)
@@ -455,8 +563,13 @@ pub fn choose_threshold(sweep: &[SweepPoint]) -> f32 {
     within
         .iter()
         .filter(|p| p.macro_f1 >= best - CASCADE_F1_SLACK)
-        .map(|p| p.threshold)
-        .fold(0.0, f32::max)
+        .min_by(|a, b| {
+            a.token_share
+                .total_cmp(&b.token_share)
+                .then(b.threshold.total_cmp(&a.threshold))
+                .then(b.exit_threshold.total_cmp(&a.exit_threshold))
+        })
+        .map_or((0.0, f32::INFINITY), |p| (p.threshold, p.exit_threshold))
 }
 
 fn top(p: &[f32; Intent::ALL.len()]) -> (Intent, f32) {
@@ -472,28 +585,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_threshold_is_the_highest_near_best_within_the_budget() {
-        // (threshold, token share, macro-F1); the message share plays no part.
-        let point = |threshold, token_share, macro_f1| SweepPoint {
+    fn the_exit_is_the_first_depth_when_it_is_a_middle_layer() {
+        assert_eq!(default_exit_depth(&[6, 12], 12), Some(6));
+        assert_eq!(default_exit_depth(&[4, 8, 12], 12), Some(4));
+        // The last layer alone, the embedding layer or a single depth: no exit.
+        assert_eq!(default_exit_depth(&[12], 12), None);
+        assert_eq!(default_exit_depth(&[0, 12], 12), None);
+        assert_eq!(default_exit_depth(&[6], 12), None);
+        assert_eq!(default_exit_depth(&[], 12), None);
+    }
+
+    #[test]
+    fn the_thresholds_are_the_cheapest_near_best_within_the_budget() {
+        // (threshold, exit threshold, cost, macro-F1); the message shares play no part.
+        let point = |threshold, exit_threshold, token_share, macro_f1| SweepPoint {
             threshold,
+            exit_threshold,
             share: token_share / 2.0,
+            past_exit_share: token_share / 4.0,
             token_share,
             macro_f1,
         };
         let sweep = [
-            point(0.0, 0.00, 0.80),
-            point(0.3, 0.05, 0.85),
-            point(0.5, 0.10, 0.870),
-            point(0.6, 0.15, 0.866), // within the slack of 0.870, and higher: chosen
-            point(0.7, 0.17, 0.850), // too far below the best
-            point(0.8, 0.30, 0.900), // best of all, but over the budget in tokens
+            point(0.0, 0.5, 0.00, 0.80),
+            point(0.3, 0.5, 0.05, 0.85),
+            point(0.5, 0.5, 0.10, 0.866), // within the slack of 0.870 and the cheapest: chosen
+            point(0.5, 0.9, 0.12, 0.870), // best within the budget, but dearer
+            point(0.6, 0.4, 0.15, 0.866),
+            point(0.7, 0.5, 0.17, 0.850), // too far below the best
+            point(0.8, 0.5, 0.30, 0.900), // best of all, but over the budget in tokens
         ];
-        assert_eq!(choose_threshold(&sweep), 0.6);
-        // Nothing within the budget but the fast tier alone.
+        assert_eq!(choose_thresholds(&sweep), (0.5, 0.5));
+        // Equal cost: the higher thresholds.
+        let tie = [
+            point(0.4, 0.5, 0.1, 0.9),
+            point(0.4, 0.6, 0.1, 0.9),
+            point(0.3, 0.9, 0.1, 0.9),
+        ];
+        assert_eq!(choose_thresholds(&tie), (0.4, 0.6));
+        // Nothing within the budget: the fast tier alone.
         assert_eq!(
-            choose_threshold(&[point(0.0, 0.0, 0.7), point(0.5, 0.5, 0.9)]),
-            0.0
+            choose_thresholds(&[point(0.5, 0.5, 0.5, 0.9)]),
+            (0.0, f32::INFINITY)
         );
-        assert_eq!(choose_threshold(&[]), 0.0);
+        assert_eq!(choose_thresholds(&[]), (0.0, f32::INFINITY));
     }
 }

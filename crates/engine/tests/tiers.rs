@@ -1,6 +1,6 @@
 //! The encoder and cascade tiers: fallback when the encoder is missing or foreign, and, when
 //! models/e5-small is present (scripts/fetch-e5.sh; CI fetches it), the cascade's routing, batch
-//! against single answers, and the shipped head's dev score.
+//! against single answers (early exit included), and the shipped head's dev score.
 
 use sandesh::evaluation::{evaluate, read_labelled};
 use sandesh::{Engine, Reference, Tier};
@@ -165,12 +165,23 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         head.gate.as_ref().expect("the shipped head has a gate"),
         head.manifest.gate.expect("and its settings"),
     );
+    let (exit, exit_settings) = (
+        head.exit
+            .as_ref()
+            .expect("the shipped head has an early exit"),
+        head.manifest.exit.expect("and its settings"),
+    );
+    let depths = head.manifest.depths_for(tier.encoder().depth());
+    let at = depths
+        .iter()
+        .position(|&d| d == exit_settings.depth)
+        .unwrap();
     let e5 = tier.encoder();
-    let texts = test_texts(160);
+    let texts = test_texts(240);
     let f = fast.classify_batch(&texts);
     let e = encoder.classify_batch_traced(&texts);
     let c = cascade.classify_batch_traced(&texts);
-    let (mut asked, mut overruled) = (0, 0);
+    let (mut asked, mut exited, mut overruled) = (0, 0, 0);
     for (((f, e), c), text) in f.into_iter().zip(e).zip(c).zip(&texts) {
         let f = f.unwrap();
         let (e, e_tier) = e.unwrap();
@@ -188,8 +199,23 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         if top < threshold {
             asked += 1;
             assert_eq!(c_tier, Tier::Encoder, "{text}");
-            assert_eq!(c.intent, e.intent);
-            assert!((c.confidence - e.confidence).abs() < 1e-5);
+            // The early exit, rebuilt: the exit head over the pool at its depth (from a whole
+            // pass), mixed with the first stage.
+            let ids = e5.tokenize(text).unwrap();
+            let pools = e5.embed_ids_at(&[ids], &depths).unwrap();
+            let h = e5.dim();
+            let pool = &pools[0][at * h..(at + 1) * h];
+            let second =
+                sandesh_model::mix(&first, &exit.predict(pool), exit_settings.first_weight);
+            let top2 = second.iter().copied().fold(0.0f32, f32::max);
+            if top2 >= exit_settings.threshold {
+                exited += 1;
+                assert!((c.confidence - top2).abs() < 1e-5, "{text}");
+                assert_eq!(second[c.intent.index()], top2, "{text}");
+            } else {
+                assert_eq!(c.intent, e.intent);
+                assert!((c.confidence - e.confidence).abs() < 1e-5);
+            }
         } else {
             assert_eq!(c_tier, Tier::Fast, "{text}");
             assert!((c.confidence - top).abs() < 1e-5, "{text}");
@@ -201,8 +227,13 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         assert_eq!(e.lang, f.lang);
     }
     assert!(asked > 0 && asked < texts.len(), "asked {asked}");
+    assert!(
+        exited > 0 && exited < asked,
+        "{exited} of {asked} asked exited early"
+    );
     eprintln!(
-        "asked {asked} of {}; the gate overruled the fast tier {overruled} times",
+        "asked {asked} of {}, {exited} of them answered at the exit; the gate overruled the fast \
+         tier {overruled} times",
         texts.len()
     );
 }

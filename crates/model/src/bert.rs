@@ -230,6 +230,7 @@ impl Bert {
     ///
     /// `at_depth(d, x)` sees the hidden states after `d` layers (0: the embedding layer), for
     /// every depth in turn.
+    #[cfg(test)]
     pub(crate) fn hidden_states(
         &self,
         batch: &[&[u32]],
@@ -237,12 +238,27 @@ impl Bert {
         at_depth: &mut dyn FnMut(usize, &[f32]),
     ) -> Result<Vec<f32>, String> {
         let start = Instant::now();
+        let mut x = self.embeddings(batch)?;
+        times.embeddings += start.elapsed();
+        at_depth(0, &x);
+        self.layers_between(batch, &mut x, 0, self.depth(), times, at_depth);
+        Ok(x)
+    }
+
+    /// Runs layers `from + 1 ..= to` over `x`, the hidden states of `batch` after `from` layers
+    /// (`[Σ len, hidden]`), in place; `at_depth` sees the states after each of them.
+    fn layers_between(
+        &self,
+        batch: &[&[u32]],
+        x: &mut [f32],
+        from: usize,
+        to: usize,
+        times: &mut StageTimes,
+        at_depth: &mut dyn FnMut(usize, &[f32]),
+    ) {
+        let start = Instant::now();
         let h = self.hidden;
         let total: usize = batch.iter().map(|m| m.len()).sum();
-        let mut x = self.embeddings(batch)?;
-        let embedded = Instant::now();
-        times.embeddings += embedded - start;
-
         let threads = candle_core::utils::get_num_threads();
         let inter = self.layers.first().map_or(0, |l| l.ff1.out);
         let mut qkv = vec![0.0; total * 3 * h];
@@ -250,24 +266,19 @@ impl Bert {
         let mut ff = vec![0.0; total * inter];
         let longest = batch.iter().map(|m| m.len()).max().unwrap_or(0);
         let mut scores = vec![0.0; longest * longest];
-        at_depth(0, &x);
-        for (depth, l) in (1..).zip(&self.layers) {
-            linear(&x, &l.qkv, &mut qkv, false, threads);
+        let layers = self.layers.get(from..to.min(self.depth())).unwrap_or(&[]);
+        for (depth, l) in (from + 1..).zip(layers) {
+            linear(x, &l.qkv, &mut qkv, false, threads);
             self.attention(batch, &qkv, &mut ctx, &mut scores, threads);
-            linear(&ctx, &l.o, &mut x, true, threads);
-            rowwise(&mut x, h, threads, |rows| {
-                layer_norm(rows, &l.ln1, self.eps)
-            });
-            linear(&x, &l.ff1, &mut ff, false, threads);
+            linear(&ctx, &l.o, x, true, threads);
+            rowwise(x, h, threads, |rows| layer_norm(rows, &l.ln1, self.eps));
+            linear(x, &l.ff1, &mut ff, false, threads);
             rowwise(&mut ff, inter.max(1), threads, gelu);
-            linear(&ff, &l.ff2, &mut x, true, threads);
-            rowwise(&mut x, h, threads, |rows| {
-                layer_norm(rows, &l.ln2, self.eps)
-            });
-            at_depth(depth, &x);
+            linear(&ff, &l.ff2, x, true, threads);
+            rowwise(x, h, threads, |rows| layer_norm(rows, &l.ln2, self.eps));
+            at_depth(depth, x);
         }
-        times.layers += embedded.elapsed();
-        Ok(x)
+        times.layers += start.elapsed();
     }
 
     /// The embedding layer's output for the real tokens of `batch` (word + position + token
@@ -332,35 +343,77 @@ impl Bert {
         depths: &[usize],
         times: &mut StageTimes,
     ) -> Result<Vec<Vec<f32>>, String> {
+        let to = depths.last().copied().unwrap_or(0);
+        self.forward_part(batch, None, to, depths, times)
+            .map(|(pools, _)| pools)
+    }
+
+    /// The part of [`Bert::forward`] from `start` to depth `to`: `start` is `None` (from the
+    /// token ids) or `Some((from, x))`, the hidden states of `batch` after `from` layers
+    /// (`[Σ len, hidden]`, as this function returns them). Gives the pools at the depths of
+    /// `depths` in that range (`from` itself excluded) and the states at `to`, so that a
+    /// forward pass stopped at `to` can go on from there later.
+    pub(crate) fn forward_part(
+        &self,
+        batch: &[&[u32]],
+        start: Option<(usize, Vec<f32>)>,
+        to: usize,
+        depths: &[usize],
+        times: &mut StageTimes,
+    ) -> Result<(Vec<Vec<f32>>, Vec<f32>), String> {
         if batch.iter().any(|m| m.is_empty()) {
             return Err("an empty message (no <s> and </s>)".into());
         }
         if depths.is_empty()
             || depths.windows(2).any(|w| w[0] >= w[1])
             || depths.iter().any(|&d| d > self.depth())
+            || to > self.depth()
         {
             return Err(format!(
-                "layers {depths:?}: expected rising depths of at most {}",
+                "layers {depths:?} up to {to}: expected rising depths of at most {}",
                 self.depth()
             ));
         }
         let h = self.hidden;
         let lens: Vec<usize> = batch.iter().map(|m| m.len()).collect();
+        let total: usize = lens.iter().sum();
         let mut out = vec![Vec::with_capacity(h * depths.len()); batch.len()];
-        let mut pooling = std::time::Duration::ZERO;
-        self.hidden_states(batch, times, &mut |depth, x| {
+        let pooling = std::cell::Cell::new(std::time::Duration::ZERO);
+        let mut pool = |depth: usize, x: &[f32]| {
             if depths.contains(&depth) {
                 let start = Instant::now();
                 for (o, v) in out.iter_mut().zip(mean_pool_l2(x, lens.iter().copied(), h)) {
                     o.extend(v);
                 }
-                pooling += start.elapsed();
+                pooling.set(pooling.get() + start.elapsed());
             }
-        })?;
-        // Pooling ran inside the layers' time: move it where it belongs.
-        times.layers = times.layers.saturating_sub(pooling);
-        times.pool += pooling;
-        Ok(out)
+        };
+        let (from, mut x) = match start {
+            Some((from, x)) => {
+                if x.len() != total * h || from > to {
+                    return Err(format!(
+                        "states of {} floats after {from} layers, expected {} going to {to}",
+                        x.len(),
+                        total * h
+                    ));
+                }
+                (from, x)
+            }
+            None => {
+                let start = Instant::now();
+                let x = self.embeddings(batch)?;
+                times.embeddings += start.elapsed();
+                pool(0, &x);
+                (0, x)
+            }
+        };
+        let (before, pooled_before) = (times.layers, pooling.get());
+        self.layers_between(batch, &mut x, from, to, times, &mut pool);
+        // Pooling after a layer ran inside the layers' time: move it where it belongs.
+        let in_layers = pooling.get().saturating_sub(pooled_before);
+        times.layers = before + (times.layers.saturating_sub(before)).saturating_sub(in_layers);
+        times.pool += pooling.get();
+        Ok((out, x))
     }
 
     /// `ctx` ← softmax(q·kᵀ)·v for every message of `batch` and every head, each message
@@ -1032,6 +1085,28 @@ mod tests {
         for bad in [&[][..], &[2, 1], &[1, 1], &[3]] {
             assert!(ours.forward(&batch, bad, &mut times).is_err(), "{bad:?}");
         }
+        // Stopped after one layer and resumed: the same pools as one pass (each layer once).
+        let (early, states) = ours
+            .forward_part(&batch, None, 1, &[0, 1, 2], &mut times)
+            .unwrap();
+        assert_eq!(states, seen[1].1);
+        let (late, end) = ours
+            .forward_part(&batch, Some((1, states.clone())), 2, &[0, 1, 2], &mut times)
+            .unwrap();
+        assert_eq!(end, got);
+        let all = ours.forward(&batch, &[0, 1, 2], &mut times).unwrap();
+        for ((e, l), a) in early.iter().zip(&late).zip(&all) {
+            assert_eq!(e.len(), 2 * h);
+            assert_eq!(l.len(), h);
+            assert_eq!([e.as_slice(), l.as_slice()].concat(), *a);
+        }
+        // States of the wrong size, or from past the end, are refused.
+        assert!(ours
+            .forward_part(&batch, Some((1, states[1..].to_vec())), 2, &[2], &mut times)
+            .is_err());
+        assert!(ours
+            .forward_part(&batch, Some((2, states)), 1, &[2], &mut times)
+            .is_err());
         // Bad input is an error, not a panic.
         assert!(ours.forward(&[&[0, 50, 2]], &last, &mut times).is_err());
         assert!(ours.forward(&[&[0; 17]], &last, &mut times).is_err());

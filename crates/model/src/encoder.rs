@@ -232,13 +232,126 @@ impl Encoder {
         depths: &[usize],
     ) -> Result<(Vec<Vec<f32>>, StageTimes)> {
         let mut times = StageTimes::default();
-        let out = by_length_batches(ids, MAX_BATCH, |batch| {
+        let out = by_length_batches(ids, MAX_BATCH, |_, batch| {
             self.model
                 .forward(batch, depths, &mut times)
                 .map_err(Error::Encoder)
         })?;
         Ok((out, times))
     }
+
+    /// Runs tokenized messages through the encoder's first `stop` layers only, keeping what
+    /// [`Encoder::resume`] needs to go on: each [`Partial`] holds the message's pools at the
+    /// depths of `depths` up to `stop` and its hidden states at `stop`. Together the two calls
+    /// give what [`Encoder::embed_ids_at`] gives, and each layer runs once, so a cascade can
+    /// stop early on the messages a middle layer already settles and pay nothing extra for the
+    /// rest. Length-sorted batches, results in input order.
+    pub fn embed_ids_until(
+        &self,
+        ids: &[Vec<u32>],
+        depths: &[usize],
+        stop: usize,
+    ) -> Result<Vec<Partial>> {
+        by_length_batches(ids, MAX_BATCH, |_, batch| {
+            let mut times = StageTimes::default();
+            let (pools, states) = self
+                .model
+                .forward_part(batch, None, stop, depths, &mut times)
+                .map_err(Error::Encoder)?;
+            Ok(split_states(batch, pools, states, stop, self.dim()))
+        })
+    }
+
+    /// Goes on from where [`Encoder::embed_ids_until`] stopped, up to the last depth of
+    /// `depths` (the same list): for each message, in input order, its pools at every depth of
+    /// `depths`, as [`Encoder::embed_ids_at`] gives them. The messages must have stopped at the
+    /// same depth.
+    pub fn resume(&self, partials: &[Partial], depths: &[usize]) -> Result<Vec<Vec<f32>>> {
+        let Some(from) = partials.first().map(|p| p.depth) else {
+            return Ok(Vec::new());
+        };
+        if partials.iter().any(|p| p.depth != from) {
+            return Err(Error::Encoder(
+                "messages stopped at different depths cannot resume together".into(),
+            ));
+        }
+        let to = depths.last().copied().unwrap_or(0);
+        let ids: Vec<Vec<u32>> = partials.iter().map(|p| p.ids.clone()).collect();
+        by_length_batches(&ids, MAX_BATCH, |chunk, batch| {
+            let states: Vec<f32> = chunk
+                .iter()
+                .filter_map(|&i| partials.get(i))
+                .flat_map(|p| p.states.iter().copied())
+                .collect();
+            let mut times = StageTimes::default();
+            let (pools, _) = self
+                .model
+                .forward_part(batch, Some((from, states)), to, depths, &mut times)
+                .map_err(Error::Encoder)?;
+            Ok(chunk
+                .iter()
+                .zip(pools)
+                .map(|(&i, later)| {
+                    let mut all = partials.get(i).map_or_else(Vec::new, |p| p.pooled.clone());
+                    all.extend(later);
+                    all
+                })
+                .collect())
+        })
+    }
+}
+
+/// A tokenized message run part of the way through the encoder ([`Encoder::embed_ids_until`]).
+#[derive(Debug, Clone, Default)]
+pub struct Partial {
+    ids: Vec<u32>,
+    depth: usize,
+    /// `[len, hidden]` after `depth` layers.
+    states: Vec<f32>,
+    pooled: Vec<f32>,
+}
+
+impl Partial {
+    /// Layers run so far.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Its unit-length pools at the requested depths up to [`Partial::depth`], one after
+    /// another.
+    pub fn pooled(&self) -> &[f32] {
+        &self.pooled
+    }
+
+    /// Its token ids.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+}
+
+/// One [`Partial`] per message of `batch` from a batch's pools and its concatenated states.
+fn split_states(
+    batch: &[&[u32]],
+    pools: Vec<Vec<f32>>,
+    states: Vec<f32>,
+    depth: usize,
+    hidden: usize,
+) -> Vec<Partial> {
+    let mut rest = states.as_slice();
+    batch
+        .iter()
+        .zip(pools)
+        .map(|(ids, pooled)| {
+            let (mine, tail) = rest.split_at((ids.len() * hidden).min(rest.len()));
+            rest = tail;
+            Partial {
+                ids: ids.to_vec(),
+                depth,
+                states: mine.to_vec(),
+                pooled,
+            }
+        })
+        .collect()
 }
 
 /// Tensor `name` of a safetensors file as f32, checked against `shape`.
@@ -283,14 +396,14 @@ fn read_f32(
 pub(crate) fn by_length_batches<T: Clone + Default>(
     messages: &[Vec<u32>],
     max_batch: usize,
-    mut run: impl FnMut(&[&[u32]]) -> Result<Vec<T>>,
+    mut run: impl FnMut(&[usize], &[&[u32]]) -> Result<Vec<T>>,
 ) -> Result<Vec<T>> {
     let mut order: Vec<usize> = (0..messages.len()).collect();
     order.sort_by_key(|&i| messages[i].len());
     let mut out = vec![T::default(); messages.len()];
     for chunk in order.chunks(max_batch.max(1)) {
         let batch: Vec<&[u32]> = chunk.iter().map(|&i| messages[i].as_slice()).collect();
-        let results = run(&batch)?;
+        let results = run(chunk, &batch)?;
         if results.len() != chunk.len() {
             return Err(Error::Encoder(format!(
                 "a batch of {} gave {} results",
@@ -317,8 +430,9 @@ mod tests {
             .map(|(i, &n)| vec![i as u32; n])
             .collect();
         let mut sizes = Vec::new();
-        let out = by_length_batches(&messages, 3, |batch| {
+        let out = by_length_batches(&messages, 3, |chunk, batch| {
             sizes.push(batch.len());
+            assert!(chunk.iter().zip(batch).all(|(&i, m)| messages[i] == *m));
             let lens: Vec<usize> = batch.iter().map(|m| m.len()).collect();
             assert!(lens.windows(2).all(|w| w[0] <= w[1]), "{lens:?}");
             Ok(batch.iter().map(|m| (m[0], m.len())).collect())
@@ -327,10 +441,10 @@ mod tests {
         assert_eq!(sizes, [3, 3, 2]);
         let want: Vec<(u32, usize)> = messages.iter().map(|m| (m[0], m.len())).collect();
         assert_eq!(out, want);
-        assert!(by_length_batches::<u8>(&[], 32, |_| unreachable!())
+        assert!(by_length_batches::<u8>(&[], 32, |_, _| unreachable!())
             .unwrap()
             .is_empty());
-        let short = by_length_batches::<u8>(&messages, 4, |_| Ok(vec![0]));
+        let short = by_length_batches::<u8>(&messages, 4, |_, _| Ok(vec![0]));
         assert!(matches!(short, Err(Error::Encoder(_))));
     }
 

@@ -14,7 +14,8 @@
 //!
 //! The same kind of head also serves as the cascade's gate, over the encoder at depth 0
 //! ([`crate::Encoder::embed_static`]); it is stored in the same file under `gate.` names and
-//! described by [`GateSettings`].
+//! described by [`GateSettings`]. A third, the cascade's early exit, reads the pool at a middle
+//! depth (one the head reads too) and is stored under `exit.` names ([`ExitSettings`]).
 //!
 //! A head directory (`head.safetensors` + `manifest.json`, about 1.2 MB with the gate) is
 //! committed; the encoder it was trained on is too large for git, so the manifest names it by
@@ -357,7 +358,8 @@ pub struct CascadeSettings {
     pub threshold: f32,
     /// Share of dev messages the threshold sends to the encoder.
     pub dev_share_to_encoder: f64,
-    /// Share of dev's encoder tokens (its cost) those messages carry.
+    /// The encoder's cost for those messages as a share of its cost on all of dev (their
+    /// tokens times the share of the layers each ran through, with an early exit).
     #[serde(default)]
     pub dev_token_share_to_encoder: f64,
     /// sha256 of the fast model's weights the threshold was chosen with.
@@ -376,6 +378,30 @@ pub struct GateSettings {
     pub temperature: f32,
     /// Weight of the fast tier in the mix (the gate head has `1 - fast_weight`).
     pub fast_weight: f32,
+}
+
+/// The cascade's early exit: a head over the encoder's pool at a middle depth, which the head
+/// reads too. A message the first stage is unsure of runs through the encoder up to that depth;
+/// the exit head's probabilities are mixed with the first stage's ([`mix`]), and if the mix is
+/// sure enough the message is answered there; otherwise the encoder goes on from where it
+/// stopped (no layer runs twice) and the head decides.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExitSettings {
+    /// The depth it reads (after this many layers; less than the encoder's depth).
+    pub depth: usize,
+    /// Shape and training settings of the exit head.
+    pub config: HeadConfig,
+    /// Length of the pooled states it reads (the encoder's hidden size).
+    pub dim: usize,
+    /// Its calibration temperature.
+    pub temperature: f32,
+    /// Weight of the first stage in the mix (the exit head has `1 - first_weight`).
+    pub first_weight: f32,
+    /// Confidence of the mix at or above which a message is answered at `depth`, chosen on dev
+    /// with the cascade's threshold.
+    pub threshold: f32,
+    /// Share of dev messages that went on past the exit to the last layer.
+    pub dev_share_past_exit: f64,
 }
 
 /// The fast tier's and the gate's probabilities mixed as a weighted geometric mean,
@@ -428,6 +454,10 @@ pub struct HeadManifest {
     /// heads trained before it existed, whose cascade reads the fast tier alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateSettings>,
+    /// The cascade's early exit, stored beside the head (tensors prefixed `exit.`); absent in
+    /// heads trained before it existed, whose cascade runs the whole encoder when it asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<ExitSettings>,
     /// Every file but the manifest, with its sha256.
     pub files: BTreeMap<String, FileEntry>,
     /// Where the training data came from.
@@ -445,10 +475,14 @@ pub struct HeadDir {
     pub head: EncoderHead,
     /// The cascade's gate head, over depth-0 embeddings (see [`GateSettings`]).
     pub gate: Option<EncoderHead>,
+    /// The cascade's early-exit head, over the pool at [`ExitSettings::depth`].
+    pub exit: Option<EncoderHead>,
 }
 
 /// Prefix of the gate head's tensors in `head.safetensors`.
 const GATE_PREFIX: &str = "gate.";
+/// Prefix of the exit head's tensors in `head.safetensors`.
+const EXIT_PREFIX: &str = "exit.";
 
 /// The tensors of `h`, named with `prefix`: (name, shape, little-endian bytes).
 fn head_tensors(h: &EncoderHead, prefix: &str) -> Vec<(String, Vec<usize>, Vec<u8>)> {
@@ -555,6 +589,9 @@ impl HeadDir {
         if let Some(gate) = &self.gate {
             owned.extend(head_tensors(gate, GATE_PREFIX));
         }
+        if let Some(exit) = &self.exit {
+            owned.extend(head_tensors(exit, EXIT_PREFIX));
+        }
         let views = owned
             .iter()
             .map(|(name, shape, data)| {
@@ -591,6 +628,19 @@ impl HeadDir {
                 ))
             }
         }
+        match (&self.exit, &mut self.manifest.exit) {
+            (Some(e), Some(settings)) => {
+                settings.config = e.config;
+                settings.dim = e.dim;
+                settings.temperature = e.temperature;
+            }
+            (None, settings) => *settings = None,
+            (Some(_), None) => {
+                return Err(Error::Training(
+                    "an exit head without its settings (depth, threshold) in the manifest".into(),
+                ))
+            }
+        }
         write_manifest(dir, &self.manifest)
     }
 
@@ -618,31 +668,61 @@ impl HeadDir {
         }
         let head = read_head(&st, "", manifest.config, manifest.dim, manifest.temperature)
             .map_err(mismatch)?;
-        let gate = match manifest.gate {
-            None => None,
-            Some(g) => {
-                if !(g.temperature > 0.0 && g.temperature.is_finite()) {
-                    return Err(mismatch(format!(
-                        "gate temperature {} is not positive",
-                        g.temperature
-                    )));
-                }
-                if !(0.0..=1.0).contains(&g.fast_weight) {
-                    return Err(mismatch(format!(
-                        "gate fast weight {} is outside 0..=1",
-                        g.fast_weight
-                    )));
-                }
-                Some(
-                    read_head(&st, GATE_PREFIX, g.config, g.dim, g.temperature)
-                        .map_err(mismatch)?,
-                )
+        // A side head (gate or exit): its temperature must be positive and its weight and
+        // threshold within 0..=1.
+        let side = |what: &str,
+                    prefix: &str,
+                    (config, dim, temperature): (HeadConfig, usize, f32),
+                    numbers: &[(&str, f32)]|
+         -> Result<EncoderHead> {
+            if !(temperature > 0.0 && temperature.is_finite()) {
+                return Err(mismatch(format!(
+                    "{what} temperature {temperature} is not positive"
+                )));
             }
+            if let Some((name, v)) = numbers.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
+                return Err(mismatch(format!("{what} {name} {v} is outside 0..=1")));
+            }
+            read_head(&st, prefix, config, dim, temperature).map_err(mismatch)
         };
+        let gate = manifest
+            .gate
+            .map(|g| {
+                side(
+                    "gate",
+                    GATE_PREFIX,
+                    (g.config, g.dim, g.temperature),
+                    &[("fast weight", g.fast_weight)],
+                )
+            })
+            .transpose()?;
+        if let Some(e) = &manifest.exit {
+            if !manifest.depths.contains(&e.depth) {
+                return Err(mismatch(format!(
+                    "the exit reads depth {}, which the head does not (it reads {:?})",
+                    e.depth, manifest.depths
+                )));
+            }
+        }
+        let exit = manifest
+            .exit
+            .map(|e| {
+                side(
+                    "exit",
+                    EXIT_PREFIX,
+                    (e.config, e.dim, e.temperature),
+                    &[
+                        ("first-stage weight", e.first_weight),
+                        ("threshold", e.threshold),
+                    ],
+                )
+            })
+            .transpose()?;
         Ok(HeadDir {
             manifest,
             head,
             gate,
+            exit,
         })
     }
 
@@ -676,6 +756,20 @@ impl HeadDir {
                 differ.push(format!(
                     "hidden size {} (the gate reads {})",
                     encoder.header.hidden, gate.dim
+                ));
+            }
+        }
+        if let (Some(exit), Some(settings)) = (&self.exit, &self.manifest.exit) {
+            if exit.dim != encoder.header.hidden {
+                differ.push(format!(
+                    "hidden size {} (the exit reads {})",
+                    encoder.header.hidden, exit.dim
+                ));
+            }
+            if settings.depth == 0 || settings.depth >= encoder.header.layers {
+                differ.push(format!(
+                    "{} layers (the exit reads depth {}, which must be a middle layer)",
+                    encoder.header.layers, settings.depth
                 ));
             }
         }
@@ -798,6 +892,7 @@ mod tests {
                 fast_weights_sha256: "d".repeat(64),
             },
             gate: None,
+            exit: None,
             files: BTreeMap::new(),
             training: TrainingInfo {
                 data_sha256: "e".repeat(64),
@@ -824,6 +919,7 @@ mod tests {
                 manifest: manifest(&head),
                 head: head.clone(),
                 gate: None,
+                exit: None,
             };
             let tmp = tempfile::tempdir().unwrap();
             dir.save(tmp.path()).unwrap();
@@ -845,6 +941,65 @@ mod tests {
         let missing = tempfile::tempdir().unwrap();
         assert!(HeadDir::load(&missing.path().join("nope")).is_err());
         assert!(HeadDir::load(missing.path()).is_err());
+    }
+
+    #[test]
+    fn an_exit_head_is_saved_and_loaded_beside_the_head() {
+        let (x, y) = clusters(60, 7);
+        let config = HeadConfig {
+            hidden: 8,
+            epochs: 3,
+            ..HeadConfig::default()
+        };
+        let head = train_head(config, &x, &y).unwrap();
+        let mut exit = train_head(config, &x, &y).unwrap();
+        exit.set_temperature(1.3);
+        let settings = ExitSettings {
+            depth: 6,
+            config,
+            dim: 0,
+            temperature: 1.0,
+            first_weight: 0.5,
+            threshold: 0.55,
+            dev_share_past_exit: 0.06,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let mut dir = HeadDir {
+            manifest: manifest(&head),
+            head: head.clone(),
+            gate: None,
+            exit: Some(exit.clone()),
+        };
+        dir.manifest.depths = vec![6, 12];
+        // An exit head without its settings is refused.
+        assert!(dir.save(tmp.path()).is_err());
+        dir.manifest.exit = Some(settings);
+        dir.save(tmp.path()).unwrap();
+        let back = HeadDir::load(tmp.path()).unwrap();
+        assert_eq!(back.head, head);
+        assert_eq!(back.exit.as_ref(), Some(&exit));
+        assert_eq!(back.gate, None);
+        let recorded = back.manifest.exit.unwrap();
+        assert_eq!((recorded.temperature, recorded.dim), (1.3, exit.dim()));
+        assert_eq!((recorded.depth, recorded.threshold), (6, 0.55));
+        // Damaged settings are refused with a reason: a threshold outside 0..=1, a depth the
+        // head does not read.
+        let path = tmp.path().join("manifest.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (from, to, says) in [
+            ("\"threshold\": 0.55", "\"threshold\": 1.5", "threshold"),
+            ("\"depth\": 6", "\"depth\": 5", "depth 5"),
+        ] {
+            assert!(text.contains(from), "{from}");
+            std::fs::write(&path, text.replace(from, to)).unwrap();
+            let err = HeadDir::load(tmp.path()).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+        }
+        // Without the exit's settings, the head loads without an exit (and ignores its tensors).
+        let mut plain: serde_json::Value = serde_json::from_str(&text).unwrap();
+        plain.as_object_mut().unwrap().remove("exit");
+        std::fs::write(&path, plain.to_string()).unwrap();
+        assert_eq!(HeadDir::load(tmp.path()).unwrap().exit, None);
     }
 
     #[test]
@@ -874,6 +1029,7 @@ mod tests {
             manifest: manifest(&head),
             head: head.clone(),
             gate: Some(gate.clone()),
+            exit: None,
         };
         assert!(dir.save(tmp.path()).is_err());
         dir.manifest.gate = Some(settings);

@@ -51,11 +51,11 @@ pub use directory::{
     data_hash, FileEntry, LangIdManifest, Manifest, ModelDir, TrainingInfo, FORMAT_VERSION,
     MANIFEST_FILE, WEIGHTS_FILE,
 };
-pub use encoder::Encoder;
+pub use encoder::{Encoder, Partial};
 pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;
 pub use head::{
-    mix, train_head, CascadeSettings, EncoderHead, EncoderRef, GateSettings, HeadConfig, HeadDir,
-    HeadManifest,
+    mix, train_head, CascadeSettings, EncoderHead, EncoderRef, ExitSettings, GateSettings,
+    HeadConfig, HeadDir, HeadManifest,
 };

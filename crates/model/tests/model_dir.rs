@@ -271,6 +271,47 @@ fn e5_depth0_embeddings_are_the_pooled_embedding_layer() {
     assert!(encoder.embed_static(&[]).is_err());
 }
 
+/// The cascade's early exit stops the encoder at a middle layer and may go on later: stopped
+/// and resumed, every message gets the vectors one pass gives (bit for bit in the same batch;
+/// within float noise in another, whose rows the kernels may group differently).
+#[test]
+fn e5_stopped_and_resumed_gives_the_vectors_of_one_pass() {
+    let Some(dir) = e5_dir() else { return };
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let ids: Vec<Vec<u32>> = E5_MESSAGES
+        .iter()
+        .map(|t| encoder.tokenize(t).unwrap())
+        .collect();
+    let depths = [6, 12];
+    let whole = encoder.embed_ids_at(&ids, &depths).unwrap();
+    let partials = encoder.embed_ids_until(&ids, &depths, 6).unwrap();
+    let h = encoder.dim();
+    for ((p, w), m) in partials.iter().zip(&whole).zip(&ids) {
+        assert_eq!(p.depth(), 6);
+        assert_eq!(p.ids(), m.as_slice());
+        assert_eq!(p.pooled(), &w[..h]);
+    }
+    // Resume a few of them, out of order: each gets its own vectors.
+    let some: Vec<_> = [3, 0, 7].iter().map(|&i| partials[i].clone()).collect();
+    let resumed = encoder.resume(&some, &depths).unwrap();
+    for (&i, r) in [3, 0, 7].iter().zip(&resumed) {
+        assert_eq!(r.len(), 2 * h);
+        let off = r
+            .iter()
+            .zip(&whole[i])
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(off < 1e-5, "{off} for {}", E5_MESSAGES[i]);
+    }
+    let all = encoder.resume(&partials, &depths).unwrap();
+    assert_eq!(all, whole);
+    assert!(encoder.resume(&[], &depths).unwrap().is_empty());
+    // Messages stopped at different depths do not resume together.
+    let earlier = encoder.embed_ids_until(&ids[..1], &depths, 3).unwrap();
+    let mixed = [earlier[0].clone(), partials[1].clone()];
+    assert!(encoder.resume(&mixed, &depths).is_err());
+}
+
 /// Writes the fixture's messages with our token ids to `$E5_IDS_OUT` (scripts/e5-reference.sh).
 #[test]
 #[ignore]

@@ -266,6 +266,7 @@ fn tier_info(engine: &sandesh::Engine) -> serde_json::Value {
                 "temperature": head.temperature,
                 "depths": head.depths_for(t.encoder().depth()),
                 "gate": head.gate,
+                "exit": head.exit,
                 "training": head.training,
                 "metrics": head.metrics,
                 "files": head.files,

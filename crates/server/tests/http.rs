@@ -1135,6 +1135,16 @@ async fn the_model_route_reports_the_tier_and_why_it_fell_back() {
     let depths = tier["encoder"]["head"]["depths"].as_array().unwrap();
     assert!(depths.len() >= 2, "{depths:?}");
     assert_eq!(depths.last().and_then(|d| d.as_u64()), Some(12));
+    // And its early exit: a middle depth the head reads, with a threshold in 0..=1.
+    let exit = &tier["encoder"]["head"]["exit"];
+    let exit_depth = exit["depth"].as_u64().unwrap();
+    assert!(exit_depth > 0 && exit_depth < 12, "{exit}");
+    assert!(
+        depths.iter().any(|d| d.as_u64() == Some(exit_depth)),
+        "{exit}"
+    );
+    let t = exit["threshold"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&t), "{exit}");
     // A message in a script the fast model is less sure of still gets a full analysis.
     let r = post_json(
         server.addr,
