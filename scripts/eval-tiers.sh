@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accuracy and latency of the three tiers (fast, encoder, cascade) side by side: macro-F1 overall
-# and per language, the share of messages the encoder decided, and the mean/median/p99 latency of
-# one message at a time on one thread (`sandesh eval --timing`, one pass for the encoder tiers).
+# and per language, the share of messages the encoder decided (in the cascade, also how many its
+# early exit answered), and the mean/median/p99 latency of one message at a time on one thread
+# (`sandesh eval --timing`, one pass for the encoder tiers).
 #
 #   bash scripts/eval-tiers.sh [FILE...]
 #
@@ -51,6 +52,10 @@ for f in files:
         print(f"{t:<8} {i['n']:>6} {i['accuracy']:>9.4f} {i['macro_f1']:>9.4f} {i['ece']:>7.4f} "
               f"{rep['encoder_share'] * 100:>9.1f}% {tm.get('mean_us', 0) / 1000:>8.3f} "
               f"{tm.get('median_us', 0) / 1000:>9.3f} {tm.get('p99_us', 0) / 1000:>8.3f}")
+    exit_share = runs["cascade"]["report"].get("exit_share", 0)
+    if exit_share > 0:
+        print(f"cascade: {exit_share * 100:.1f}% of messages answered at the early exit, "
+              f"{(runs['cascade']['report']['encoder_share'] - exit_share) * 100:.1f}% after the last layer")
     enc, cas = runs["encoder"]["timing"], runs["cascade"]["timing"]
     if enc and cas and enc["mean_us"] > 0:
         print(f"cascade mean latency = {cas['mean_us'] / enc['mean_us'] * 100:.1f}% of encoder-only; "

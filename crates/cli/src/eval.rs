@@ -173,12 +173,21 @@ fn print_report(
     }
     writeln!(out)?;
     if r.tier != "fast" {
-        writeln!(
+        write!(
             out,
             "tier {}: the encoder decided {:.1}% of messages",
             r.tier,
             r.encoder_share * 100.0
         )?;
+        if r.exit_share > 0.0 {
+            write!(
+                out,
+                " ({:.1}% at the early exit, {:.1}% after its last layer)",
+                r.exit_share * 100.0,
+                (r.encoder_share - r.exit_share) * 100.0
+            )?;
+        }
+        writeln!(out)?;
     }
     writeln!(
         out,

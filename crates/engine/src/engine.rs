@@ -3,7 +3,8 @@
 use crate::error::{Error, Result};
 use crate::routing::Routes;
 use crate::tier::{
-    EncoderTier, Tier, DEFAULT_ENCODER_NAME, DEFAULT_HEAD_NAME, ENCODER_DIR_ENV, HEAD_DIR_ENV,
+    EncoderTier, Stage, Tier, DEFAULT_ENCODER_NAME, DEFAULT_HEAD_NAME, ENCODER_DIR_ENV,
+    HEAD_DIR_ENV,
 };
 use rayon::prelude::*;
 use sandesh_extract::{Date, Extractors};
@@ -443,18 +444,21 @@ impl Engine {
         self.classify_traced(text, reference).map(|(a, _)| a)
     }
 
-    /// [`Engine::classify_at`], also saying which tier decided the intent (in the cascade,
-    /// [`Tier::Fast`] or [`Tier::Encoder`]).
-    pub fn classify_traced(&self, text: &str, reference: Option<Date>) -> Result<(Analysis, Tier)> {
+    /// [`Engine::classify_at`], also saying which stage decided the intent (in the cascade,
+    /// its first stage, the early exit or the encoder's head).
+    pub fn classify_traced(
+        &self,
+        text: &str,
+        reference: Option<Date>,
+    ) -> Result<(Analysis, Stage)> {
         let mut read = self.read(text)?;
-        let mut decided = Tier::Fast;
+        let mut decided = Stage::Fast;
         if let Some(encoder) = self.first_stage(text, &mut read)? {
             let ids = match read.ids.take() {
                 Some(ids) => ids,
                 None => encoder.encoder().tokenize(text)?,
             };
-            read.probs = first(self.ask_encoder(encoder, &[ids], &[read.probs])?)?;
-            decided = Tier::Encoder;
+            (read.probs, decided) = first(self.ask_encoder(encoder, &[ids], &[read.probs])?)?;
         }
         Ok((self.finish(text, read, reference), decided))
     }
@@ -518,12 +522,12 @@ impl Engine {
         encoder: &EncoderTier,
         ids: &[Vec<u32>],
         first: &[[f32; Intent::ALL.len()]],
-    ) -> Result<Vec<[f32; Intent::ALL.len()]>> {
+    ) -> Result<Vec<([f32; Intent::ALL.len()], Stage)>> {
         if self.tiers.active == Tier::Cascade {
-            let answered = encoder.second_stage(ids, first)?;
-            Ok(answered.into_iter().map(|(p, _)| p).collect())
+            encoder.second_stage(ids, first)
         } else {
-            encoder.predict_ids(ids)
+            let probs = encoder.predict_ids(ids)?;
+            Ok(probs.into_iter().map(|p| (p, Stage::Encoder)).collect())
         }
     }
 
@@ -559,11 +563,11 @@ impl Engine {
         analysis
     }
 
-    /// [`Engine::classify_batch`], also saying which tier decided each intent.
+    /// [`Engine::classify_batch`], also saying which stage decided each intent.
     pub fn classify_batch_traced<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
-    ) -> Vec<Result<(Analysis, Tier)>> {
+    ) -> Vec<Result<(Analysis, Stage)>> {
         // Each message is read, and passes the cascade's first stage, on its own core; `ask`
         // says whether the encoder decides it.
         let (mut reads, ask): (Vec<Result<Read>>, Vec<bool>) = texts
@@ -580,7 +584,7 @@ impl Engine {
                 }
             })
             .unzip();
-        let mut decided = vec![Tier::Fast; texts.len()];
+        let mut decided = vec![Stage::Fast; texts.len()];
         if let Some(encoder) = self.tiers.encoder.as_deref() {
             // The token ids of the asked messages (the cascade made them already).
             let mut asks = Vec::new();
@@ -610,12 +614,12 @@ impl Engine {
                     })
                     .collect();
                 match self.ask_encoder(encoder, &ids, &first) {
-                    Ok(probs) => {
-                        for (&i, p) in asks.iter().zip(probs) {
+                    Ok(answers) => {
+                        for (&i, (p, stage)) in asks.iter().zip(answers) {
                             if let Some(Ok(read)) = reads.get_mut(i) {
                                 read.probs = p;
                             }
-                            decided[i] = Tier::Encoder;
+                            decided[i] = stage;
                         }
                     }
                     Err(e) => {
@@ -634,7 +638,7 @@ impl Engine {
             .into_par_iter()
             .zip(texts.par_iter())
             .zip(decided.into_par_iter())
-            .map(|((read, text), tier)| Ok((self.finish(text.as_ref(), read?, reference), tier)))
+            .map(|((read, text), stage)| Ok((self.finish(text.as_ref(), read?, reference), stage)))
             .collect()
     }
 

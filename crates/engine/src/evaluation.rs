@@ -132,6 +132,10 @@ pub struct EvalReport {
     /// the fast tier).
     #[serde(default)]
     pub encoder_share: f64,
+    /// Share of scored messages the cascade's early exit answered (part of `encoder_share`:
+    /// the encoder ran to a middle layer only).
+    #[serde(default)]
+    pub exit_share: f64,
 }
 
 /// Most messages [`EvalReport::entity_errors`] keeps.
@@ -189,7 +193,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
     let texts: Vec<&str> = messages.iter().map(|m| m.text.as_str()).collect();
     let results = engine.classify_batch_traced(&texts);
-    let mut by_encoder = 0usize;
+    let (mut by_encoder, mut by_exit) = (0usize, 0usize);
     let mut scored = Vec::with_capacity(messages.len());
     let mut keys = Vec::with_capacity(messages.len());
     let mut skipped = Vec::new();
@@ -201,7 +205,8 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
     for (m, r) in messages.iter().zip(results) {
         let a = match r {
             Ok((a, decided)) => {
-                by_encoder += usize::from(decided == crate::Tier::Encoder);
+                by_encoder += usize::from(decided.used_encoder());
+                by_exit += usize::from(decided == crate::Stage::Exit);
                 a
             }
             Err(e) => {
@@ -325,6 +330,7 @@ pub fn evaluate(engine: &Engine, messages: &[LabelledMessage]) -> EvalReport {
         entity_errors,
         tier: engine.tier().as_str().to_string(),
         encoder_share: ratio(by_encoder, pred.len()),
+        exit_share: ratio(by_exit, pred.len()),
     }
 }
 

@@ -42,4 +42,4 @@ pub use sandesh_types::{
     Analysis, Entity, EntityKind, EntityValue, ErrorCode, Intent, IntentScore, LabelledMessage,
     Lang, MessageId, Route, Span,
 };
-pub use tier::{EncoderTier, Tier};
+pub use tier::{EncoderTier, Stage, Tier};

@@ -66,6 +66,25 @@ impl std::str::FromStr for Tier {
     }
 }
 
+/// Which stage of a tier decided a message's intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// The fast tier; in the cascade, its first stage (the fast tier mixed with the gate).
+    Fast,
+    /// The cascade's early exit, at a middle layer of the encoder.
+    Exit,
+    /// The encoder's head, after its last layer.
+    Encoder,
+}
+
+impl Stage {
+    /// Whether the encoder ran for the message (at the exit or to the end).
+    pub fn used_encoder(self) -> bool {
+        self != Stage::Fast
+    }
+}
+
 /// Name of the encoder directory under `models/` (made by `scripts/fetch-e5.sh`).
 pub const DEFAULT_ENCODER_NAME: &str = "e5-small";
 /// Name of the shipped encoder head under `models/`.
@@ -142,12 +161,12 @@ impl EncoderTier {
     /// encoder runs up to the exit's depth, the exit head's reading is mixed with `first`, and
     /// the messages whose mix reaches the exit threshold are answered there; the others go on
     /// through the remaining layers to the head. Without one, the head decides every message.
-    /// Gives each message's probabilities and whether it was answered at the exit.
+    /// Gives each message's probabilities and the stage that decided it.
     pub fn second_stage(
         &self,
         ids: &[Vec<u32>],
         first: &[[f32; Intent::ALL.len()]],
-    ) -> Result<Vec<([f32; Intent::ALL.len()], bool)>> {
+    ) -> Result<Vec<([f32; Intent::ALL.len()], Stage)>> {
         let depths = self.head.manifest.depths_for(self.encoder.depth());
         let h = self.encoder.dim();
         let exit = match (&self.head.exit, &self.head.manifest.exit) {
@@ -159,7 +178,7 @@ impl EncoderTier {
         };
         let Some((exit, settings, at)) = exit.filter(|_| ids.len() == first.len()) else {
             let probs = self.predict_ids(ids)?;
-            return Ok(probs.into_iter().map(|p| (p, false)).collect());
+            return Ok(probs.into_iter().map(|p| (p, Stage::Encoder)).collect());
         };
         let partials = self
             .encoder
@@ -171,7 +190,7 @@ impl EncoderTier {
             let pool = partial.pooled().get(at * h..(at + 1) * h).unwrap_or(&[]);
             let probs = mix(f, &exit.predict(pool), settings.first_weight);
             let sure = probs.iter().copied().fold(0.0f32, f32::max) >= settings.threshold;
-            out.push((probs, sure));
+            out.push((probs, if sure { Stage::Exit } else { Stage::Encoder }));
             if !sure {
                 rest.push(partial);
                 rest_at.push(i);
@@ -180,7 +199,7 @@ impl EncoderTier {
         let vectors = self.encoder.resume(&rest, &depths).map_err(Error::Model)?;
         for (i, v) in rest_at.into_iter().zip(vectors) {
             if let Some(o) = out.get_mut(i) {
-                *o = (self.head.head.predict(&v), false);
+                *o = (self.head.head.predict(&v), Stage::Encoder);
             }
         }
         Ok(out)

@@ -3,7 +3,7 @@
 //! against single answers (early exit included), and the shipped head's dev score.
 
 use sandesh::evaluation::{evaluate, read_labelled};
-use sandesh::{Engine, Reference, Tier};
+use sandesh::{Engine, Reference, Stage, Tier};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -78,7 +78,7 @@ fn a_missing_encoder_falls_back_to_the_fast_tier_and_says_why() {
         let text = "bhai 5kg pack ka rate kya hai?";
         assert_eq!(engine.classify(text).unwrap(), fast.classify(text).unwrap());
         let (_, decided) = engine.classify_traced(text, None).unwrap();
-        assert_eq!(decided, Tier::Fast);
+        assert_eq!(decided, Stage::Fast);
     }
     // A missing head is named too.
     let engine = Engine::builder()
@@ -97,7 +97,7 @@ fn the_fast_tier_never_asks_the_encoder() {
     assert_eq!(fast.fallback(), None);
     let texts = test_texts(50);
     for r in fast.classify_batch_traced(&texts) {
-        assert_eq!(r.unwrap().1, Tier::Fast);
+        assert_eq!(r.unwrap().1, Stage::Fast);
     }
 }
 
@@ -184,9 +184,9 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
     let (mut asked, mut exited, mut overruled) = (0, 0, 0);
     for (((f, e), c), text) in f.into_iter().zip(e).zip(c).zip(&texts) {
         let f = f.unwrap();
-        let (e, e_tier) = e.unwrap();
-        let (c, c_tier) = c.unwrap();
-        assert_eq!(e_tier, Tier::Encoder);
+        let (e, e_stage) = e.unwrap();
+        let (c, c_stage) = c.unwrap();
+        assert_eq!(e_stage, Stage::Encoder);
         // The first stage, rebuilt from its parts: the fast tier's probabilities and the gate
         // head's reading of the encoder at depth 0.
         let mut p = [0.0f32; 7];
@@ -198,7 +198,6 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         let top = first.iter().copied().fold(0.0f32, f32::max);
         if top < threshold {
             asked += 1;
-            assert_eq!(c_tier, Tier::Encoder, "{text}");
             // The early exit, rebuilt: the exit head over the pool at its depth (from a whole
             // pass), mixed with the first stage.
             let ids = e5.tokenize(text).unwrap();
@@ -210,14 +209,16 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
             let top2 = second.iter().copied().fold(0.0f32, f32::max);
             if top2 >= exit_settings.threshold {
                 exited += 1;
+                assert_eq!(c_stage, Stage::Exit, "{text}");
                 assert!((c.confidence - top2).abs() < 1e-5, "{text}");
                 assert_eq!(second[c.intent.index()], top2, "{text}");
             } else {
+                assert_eq!(c_stage, Stage::Encoder, "{text}");
                 assert_eq!(c.intent, e.intent);
                 assert!((c.confidence - e.confidence).abs() < 1e-5);
             }
         } else {
-            assert_eq!(c_tier, Tier::Fast, "{text}");
+            assert_eq!(c_stage, Stage::Fast, "{text}");
             assert!((c.confidence - top).abs() < 1e-5, "{text}");
             assert_eq!(first[c.intent.index()], top, "{text}");
             overruled += usize::from(c.intent != f.intent);
@@ -247,9 +248,9 @@ fn one_message_at_a_time_answers_as_the_batch_does() {
     for engine in [encoder, cascade] {
         let batch = engine.classify_batch_traced(&texts);
         for (t, b) in texts.iter().zip(batch) {
-            let (one, one_tier) = engine.classify_traced(t, None).unwrap();
-            let (b, b_tier) = b.unwrap();
-            assert_eq!(one_tier, b_tier, "{t}");
+            let (one, one_stage) = engine.classify_traced(t, None).unwrap();
+            let (b, b_stage) = b.unwrap();
+            assert_eq!(one_stage, b_stage, "{t}");
             assert_eq!(one.intent, b.intent, "{t}");
             assert!((one.confidence - b.confidence).abs() < 1e-4, "{t}");
         }
@@ -271,6 +272,7 @@ fn the_shipped_head_scores_on_dev_what_its_manifest_says() {
     let r = evaluate(encoder, &dev);
     assert_eq!(r.tier, "encoder");
     assert_eq!(r.encoder_share, 1.0);
+    assert_eq!(r.exit_share, 0.0);
     let recorded = want["encoder"]["macro_f1"].as_f64().unwrap();
     assert!(
         (r.intent.macro_f1 - recorded).abs() < 0.01,
@@ -283,6 +285,13 @@ fn the_shipped_head_scores_on_dev_what_its_manifest_says() {
         (r.encoder_share - share).abs() < 0.01,
         "cascade share {} but the manifest records {share}",
         r.encoder_share
+    );
+    // The messages that went on past the exit, as the manifest records them.
+    let past = want["cascade"]["share_past_exit"].as_f64().unwrap();
+    assert!(
+        (r.encoder_share - r.exit_share - past).abs() < 0.01,
+        "past the exit {} but the manifest records {past}",
+        r.encoder_share - r.exit_share
     );
     let f1 = want["cascade"]["macro_f1"].as_f64().unwrap();
     assert!(
