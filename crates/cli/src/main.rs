@@ -36,8 +36,8 @@ struct Cli {
     /// Encoder head directory (default: $SANDESH_HEAD_DIR, else the shipped models/e5-head).
     #[arg(long, global = true, value_name = "DIR")]
     head: Option<PathBuf>,
-    /// The cascade's threshold: fast-tier confidence below which the encoder decides (default:
-    /// the one chosen on dev, stored with the head).
+    /// The cascade's threshold: the first stage's confidence below which the encoder is asked
+    /// (default: the one chosen on dev, stored with the head; the early exit keeps its own).
     #[arg(long, global = true, value_name = "T", value_parser = parse_threshold)]
     cascade_threshold: Option<f32>,
     /// Day that relative dates ("kal", "next Monday") resolve against, YYYY-MM-DD (default:

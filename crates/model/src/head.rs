@@ -17,9 +17,9 @@
 //! described by [`GateSettings`]. A third, the cascade's early exit, reads the pool at a middle
 //! depth (one the head reads too) and is stored under `exit.` names ([`ExitSettings`]).
 //!
-//! A head directory (`head.safetensors` + `manifest.json`, about 1.2 MB with the gate) is
-//! committed; the encoder it was trained on is too large for git, so the manifest names it by
-//! the sha256 of its weights, tokenizer and normalisation files, and loading the pair refuses
+//! A head directory (`head.safetensors` + `manifest.json`, about 1.6 MB with the gate and the
+//! exit) is committed; the encoder it was trained on is too large for git, so the manifest names
+//! it by the sha256 of its weights, tokenizer and normalisation files, and loading the pair refuses
 //! any other encoder.
 
 #[cfg(test)]
