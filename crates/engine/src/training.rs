@@ -245,15 +245,21 @@ pub fn train_encoder_head(
         );
     }
     let encoder_ref = EncoderRef::of(encoder.manifest())?;
-    let embed = |set: &[LabelledMessage], log: &mut dyn FnMut(String)| -> Result<Vec<Vec<f32>>> {
+    // Every message is tokenized once: the head's embeddings, the gate's and the cost counts
+    // all start from these ids.
+    let tokenize = |set: &[LabelledMessage]| -> Result<Vec<Vec<u32>>> {
+        Ok(set
+            .iter()
+            .map(|m| encoder.tokenize(&m.text))
+            .collect::<std::result::Result<_, _>>()?)
+    };
+    let (train_ids, dev_ids) = (tokenize(train)?, tokenize(dev)?);
+    let embed = |set: &[LabelledMessage],
+                 ids: &[Vec<u32>],
+                 log: &mut dyn FnMut(String)|
+     -> Result<Vec<Vec<f32>>> {
         let texts: Vec<&str> = set.iter().map(|m| m.text.as_str()).collect();
-        let run = || -> Result<Vec<Vec<f32>>> {
-            let ids = texts
-                .iter()
-                .map(|t| encoder.tokenize(t))
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            Ok(encoder.embed_ids_at(&ids, &depths)?)
-        };
+        let run = || -> Result<Vec<Vec<f32>>> { Ok(encoder.embed_ids_at(ids, &depths)?) };
         let Some(dir) = cache else {
             return run();
         };
@@ -305,8 +311,8 @@ pub fn train_encoder_head(
         train.len(),
         dev.len()
     ));
-    let train_x = embed(train, &mut log)?;
-    let dev_x = embed(dev, &mut log)?;
+    let train_x = embed(train, &train_ids, &mut log)?;
+    let dev_x = embed(dev, &dev_ids, &mut log)?;
     log(format!(
         "embedded in {:.1} s; training the head",
         started.elapsed().as_secs_f64()
@@ -320,14 +326,10 @@ pub fn train_encoder_head(
 
     // The gate: the same kind of head over the encoder at depth 0 (a lookup per token, so no
     // cache is needed), calibrated on dev the same way.
-    let dev_ids: Vec<Vec<u32>> = dev
-        .iter()
-        .map(|m| encoder.tokenize(&m.text))
-        .collect::<std::result::Result<_, _>>()?;
     let depth0 = |ids: &[u32]| encoder.embed_static(ids);
-    let train_static: Vec<Vec<f32>> = train
+    let train_static: Vec<Vec<f32>> = train_ids
         .iter()
-        .map(|m| encoder.tokenize(&m.text).and_then(|ids| depth0(&ids)))
+        .map(|ids| depth0(ids))
         .collect::<std::result::Result<_, _>>()?;
     let dev_static: Vec<Vec<f32>> = dev_ids
         .iter()

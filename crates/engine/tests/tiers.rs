@@ -322,3 +322,98 @@ fn the_shipped_head_was_trained_on_the_data_in_the_repository_and_the_shipped_fa
         "models/fast changed since the cascade threshold was chosen: retrain the head"
     );
 }
+
+/// `train_encoder_head` end to end on a slice of the data: the head, the gate and the exit are
+/// trained and saved, the directory loads into an engine, and the cascade that engine runs on
+/// dev is the one the training run simulated when it chose the thresholds (same share asked,
+/// same share past the exit, same macro-F1), so the sweep's figures describe the real cascade.
+#[test]
+fn a_trained_head_runs_the_cascade_its_training_simulated() {
+    let Some((fast, encoder, _)) = engines() else {
+        return;
+    };
+    let data = root().join("datasets");
+    let read = |name: &str| read_labelled(&std::fs::read(data.join(name)).unwrap()).0;
+    // Every fifteenth train message and every fourth dev one: all intents, a few seconds.
+    let train: Vec<_> = read("train.jsonl").into_iter().step_by(15).collect();
+    let dev: Vec<_> = read("dev.jsonl").into_iter().step_by(4).collect();
+    let e5 = encoder.encoder_tier().unwrap().encoder();
+    let job = sandesh::training::HeadJob {
+        train: &train,
+        dev: &dev,
+        config: sandesh_model::HeadConfig {
+            hidden: 32,
+            epochs: 8,
+            ..Default::default()
+        },
+        data_sha256: "test".into(),
+        embedding_cache: None,
+        depths: None,
+        exit_depth: None,
+    };
+    let trained = sandesh::training::train_encoder_head(fast, e5, job, |_| {}).unwrap();
+    let mut head = trained.head;
+    let exit = head
+        .manifest
+        .exit
+        .expect("an exit at the middle depth by default");
+    assert_eq!(exit.depth, e5.depth() / 2);
+    assert_eq!(head.manifest.depths, [e5.depth() / 2, e5.depth()]);
+    let tmp = tempfile::tempdir().unwrap();
+    head.save(tmp.path()).unwrap();
+    let engine = Engine::builder()
+        .tier(Tier::Cascade)
+        .reference(Reference::None)
+        .encoder_dir(root().join("models/e5-small"))
+        .head_dir(tmp.path())
+        .build()
+        .unwrap();
+    assert_eq!(engine.fallback(), None);
+    let r = evaluate(&engine, &dev);
+    let c = &trained.dev_cascade;
+    let n = dev.len() as f64;
+    let manifest = &head.manifest;
+    eprintln!(
+        "{} dev messages: asked {:.3} (training {:.3}), past the exit {:.3} ({:.3}), macro-F1 \
+         {:.4} ({:.4}) at thresholds {} and {}",
+        dev.len(),
+        r.encoder_share,
+        manifest.cascade.dev_share_to_encoder,
+        r.encoder_share - r.exit_share,
+        exit.dev_share_past_exit,
+        r.intent.macro_f1,
+        c.macro_f1,
+        manifest.cascade.threshold,
+        exit.threshold
+    );
+    assert!(
+        r.exit_share > 0.0 && r.encoder_share > r.exit_share,
+        "{r:?}"
+    );
+    // A message whose confidence sits on a threshold may fall either way by float noise between
+    // the training run's whole passes and the engine's stopped-and-resumed ones: one message.
+    assert!(
+        (r.encoder_share - manifest.cascade.dev_share_to_encoder).abs() <= 1.0 / n + 1e-9,
+        "asked {} in the engine, {} in training",
+        r.encoder_share,
+        manifest.cascade.dev_share_to_encoder
+    );
+    assert!(
+        (r.encoder_share - r.exit_share - exit.dev_share_past_exit).abs() <= 1.0 / n + 1e-9,
+        "past the exit {} in the engine, {} in training",
+        r.encoder_share - r.exit_share,
+        exit.dev_share_past_exit
+    );
+    assert!(
+        (r.intent.macro_f1 - c.macro_f1).abs() < 0.01,
+        "{} vs {}",
+        r.intent.macro_f1,
+        c.macro_f1
+    );
+    // The thresholds came from the sweep, within its budget.
+    assert!(trained
+        .sweep
+        .iter()
+        .any(|p| p.threshold == manifest.cascade.threshold && p.exit_threshold == exit.threshold));
+    assert!(manifest.cascade.dev_token_share_to_encoder <= sandesh::training::CASCADE_BUDGET);
+}
