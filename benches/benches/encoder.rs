@@ -7,7 +7,7 @@
 //! the model directory is absent. `RAYON_NUM_THREADS=1` measures one core.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sandesh_model::{mix, Encoder, HeadDir};
+use sandesh_model::{mix, pool_at, Encoder, HeadDir};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -66,10 +66,6 @@ fn bench(c: &mut Criterion) {
     if let (Some(exit), Some(settings)) = (&head.exit, head.manifest.exit) {
         let first = [0.4, 0.3, 0.1, 0.1, 0.05, 0.03, 0.02];
         let depths = head.manifest.depths_for(encoder.depth());
-        let at = depths
-            .iter()
-            .position(|&d| d == settings.depth)
-            .unwrap_or(0);
         let h = encoder.dim();
         let ids = vec![encoder.tokenize(&single).expect("tokenizes")];
         group.bench_function("cascade_exit_16_tokens", |b| {
@@ -77,7 +73,7 @@ fn bench(c: &mut Criterion) {
                 let partial = encoder
                     .embed_ids_until(black_box(&ids), &depths, settings.depth)
                     .ok()?;
-                let pool = partial.first()?.pooled().get(at * h..(at + 1) * h)?;
+                let pool = pool_at(partial.first()?.pooled(), &depths, settings.depth, h)?;
                 Some(black_box(mix(
                     &first,
                     &exit.predict(pool),

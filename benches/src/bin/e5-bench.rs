@@ -10,9 +10,9 @@
 //! The single message is the first of datasets/test.jsonl with exactly 16 tokens, `<s>` and
 //! `</s>` included; the batch is the first 32 messages of datasets/test.jsonl. A single run is
 //! tokenize, forward and pooling of that one message; a batch run is tokenize of the 32
-//! messages and `embed_ids_timed_at` of their ids at the depths the head reads. Warm-up runs (5 single, 2 batch) are excluded
-//! from the figures. Medians and p99 (nearest rank) are over the timed runs; stage figures are
-//! the median of each stage on its own.
+//! messages and `embed_ids_timed_at` of their ids at the depths the head reads. Warm-up runs
+//! (5 single, 2 batch) are excluded from the figures. Medians and p99 (nearest rank) are over
+//! the timed runs; stage figures are the median of each stage on its own.
 
 use sandesh_model::encoder::StageTimes;
 use sandesh_model::Encoder;

@@ -16,7 +16,7 @@
 //! Language identification and entity extraction are the same in every tier.
 
 use crate::{Error, Result};
-use sandesh_model::{mix, Encoder, HeadDir};
+use sandesh_model::{mix, pool_at, Encoder, HeadDir};
 use sandesh_types::Intent;
 use std::path::{Path, PathBuf};
 
@@ -170,13 +170,14 @@ impl EncoderTier {
         let depths = self.head.manifest.depths_for(self.encoder.depth());
         let h = self.encoder.dim();
         let exit = match (&self.head.exit, &self.head.manifest.exit) {
-            (Some(head), Some(settings)) => depths
-                .iter()
-                .position(|&d| d == settings.depth)
-                .map(|at| (head, settings, at)),
+            (Some(head), Some(settings))
+                if depths.contains(&settings.depth) && ids.len() == first.len() =>
+            {
+                Some((head, settings))
+            }
             _ => None,
         };
-        let Some((exit, settings, at)) = exit.filter(|_| ids.len() == first.len()) else {
+        let Some((exit, settings)) = exit else {
             let probs = self.predict_ids(ids)?;
             return Ok(probs.into_iter().map(|p| (p, Stage::Encoder)).collect());
         };
@@ -187,7 +188,7 @@ impl EncoderTier {
         let mut out = Vec::with_capacity(ids.len());
         let (mut rest, mut rest_at) = (Vec::new(), Vec::new());
         for (i, (partial, f)) in partials.into_iter().zip(first).enumerate() {
-            let pool = partial.pooled().get(at * h..(at + 1) * h).unwrap_or(&[]);
+            let pool = pool_at(partial.pooled(), &depths, settings.depth, h).unwrap_or(&[]);
             let probs = mix(f, &exit.predict(pool), settings.first_weight);
             let sure = probs.iter().copied().fold(0.0f32, f32::max) >= settings.threshold;
             out.push((probs, if sure { Stage::Exit } else { Stage::Encoder }));

@@ -6,9 +6,9 @@ use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::head::HEAD_KIND;
 use sandesh_model::metrics::{classification_report, ClassificationReport};
 use sandesh_model::{
-    fit_temperature, mix, train_head, CascadeSettings, Encoder, EncoderRef, ExitSettings,
-    FastConfig, FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest, ModelDir,
-    TrainExample, TrainingInfo, FORMAT_VERSION,
+    fit_temperature, mix, pool_at, train_head, CascadeSettings, Encoder, EncoderHead, EncoderRef,
+    ExitSettings, FastConfig, FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest,
+    ModelDir, TrainExample, TrainingInfo, FORMAT_VERSION,
 };
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
@@ -206,10 +206,12 @@ pub fn default_head_depths(encoder_depth: usize) -> Vec<usize> {
     vec![encoder_depth / 2, encoder_depth]
 }
 
-/// Trains the encoder tier's head on the job's train split embedded by `encoder`, and the
-/// cascade's gate head on the same split at depth 0 ([`Encoder::embed_static`]); calibrates both
-/// on dev, and chooses the cascade threshold on dev against `fast` (an engine of the fast tier)
-/// mixed with the gate ([`GATE_FAST_WEIGHT`]). `log` hears what is happening (embedding ten thousand messages takes minutes).
+/// Trains the encoder tier's head on the job's train split embedded by `encoder`, the cascade's
+/// gate head on the same split at depth 0 ([`Encoder::embed_static`]) and its exit head on the
+/// pool at the exit's depth; calibrates each on dev, and chooses the cascade's two thresholds
+/// together on dev against `fast` (an engine of the fast tier) mixed with the gate
+/// ([`GATE_FAST_WEIGHT`]), then with the exit ([`EXIT_FIRST_WEIGHT`]). `log` hears what is
+/// happening (embedding ten thousand messages takes minutes).
 pub fn train_encoder_head(
     fast: &Engine,
     encoder: &Encoder,
@@ -319,10 +321,8 @@ pub fn train_encoder_head(
     ));
     let train_y: Vec<usize> = train.iter().map(|m| m.intent.index()).collect();
     let dev_y: Vec<usize> = dev.iter().map(|m| m.intent.index()).collect();
-    let mut head = train_head(config, &train_x, &train_y)?;
-    let dev_logits: Vec<Vec<f32>> = dev_x.iter().map(|v| head.logits(v).to_vec()).collect();
+    let (head, dev_logits) = train_calibrated(config, &train_x, &train_y, &dev_x, &dev_y)?;
     let uncalibrated = report_at(&dev_logits, &dev_y, 1.0);
-    head.set_temperature(fit_temperature(&dev_logits, &dev_y));
 
     // The gate: the same kind of head over the encoder at depth 0 (a lookup per token, so no
     // cache is needed), calibrated on dev the same way.
@@ -335,26 +335,25 @@ pub fn train_encoder_head(
         .iter()
         .map(|ids| depth0(ids))
         .collect::<std::result::Result<_, _>>()?;
-    let mut gate = train_head(config, &train_static, &train_y)?;
-    let gate_logits: Vec<Vec<f32>> = dev_static.iter().map(|v| gate.logits(v).to_vec()).collect();
-    gate.set_temperature(fit_temperature(&gate_logits, &dev_y));
+    let (gate, _) = train_calibrated(config, &train_static, &train_y, &dev_static, &dev_y)?;
 
     // The early exit: the same kind of head over the pool at its depth, which the head's
     // embeddings already hold.
     let exit = match exit_depth {
         None => None,
         Some(d) => {
-            let h = encoder.dim();
-            let at = depths.iter().position(|&x| x == d).unwrap_or(0);
             let slice = |x: &[Vec<f32>]| -> Vec<Vec<f32>> {
                 x.iter()
-                    .map(|v| v.get(at * h..(at + 1) * h).unwrap_or(&[]).to_vec())
+                    .map(|v| {
+                        pool_at(v, &depths, d, encoder.dim())
+                            .unwrap_or(&[])
+                            .to_vec()
+                    })
                     .collect()
             };
             let dev_pools = slice(&dev_x);
-            let mut exit = train_head(config, &slice(&train_x), &train_y)?;
-            let logits: Vec<Vec<f32>> = dev_pools.iter().map(|v| exit.logits(v).to_vec()).collect();
-            exit.set_temperature(fit_temperature(&logits, &dev_y));
+            let (exit, _) =
+                train_calibrated(config, &slice(&train_x), &train_y, &dev_pools, &dev_y)?;
             let probs: Vec<[f32; Intent::ALL.len()]> =
                 dev_pools.iter().map(|v| exit.predict(v)).collect();
             Some((d, exit, probs))
@@ -455,18 +454,9 @@ pub fn train_encoder_head(
     let (threshold, exit_threshold) = choose_thresholds(&sweep);
     let (dev_cascade, chosen) = cascade_at(threshold, exit_threshold);
     let share = chosen.share;
-    let (ep, ec): (Vec<Intent>, Vec<f32>) = encoder_top.iter().copied().unzip();
-    let dev_encoder = classification_report(&gold, &ep, &ec);
-    let (fp, fc): (Vec<Intent>, Vec<f32>) = fast_top
-        .iter()
-        .map(|f| f.unwrap_or((Intent::Other, 0.0)))
-        .unzip();
-    let dev_fast = classification_report(&gold, &fp, &fc);
-    let (sp, sc): (Vec<Intent>, Vec<f32>) = first_top
-        .iter()
-        .map(|f| f.unwrap_or((Intent::Other, 0.0)))
-        .unzip();
-    let dev_first_stage = classification_report(&gold, &sp, &sc);
+    let dev_encoder = report_of(&gold, encoder_top.iter().copied().map(Some));
+    let dev_fast = report_of(&gold, fast_top.iter().copied());
+    let dev_first_stage = report_of(&gold, first_top.iter().copied());
 
     let manifest = HeadManifest {
         format_version: FORMAT_VERSION,
@@ -572,6 +562,34 @@ pub fn choose_thresholds(sweep: &[SweepPoint]) -> (f32, f32) {
                 .then(b.exit_threshold.total_cmp(&a.exit_threshold))
         })
         .map_or((0.0, f32::INFINITY), |p| (p.threshold, p.exit_threshold))
+}
+
+/// A head trained on `train_x` and calibrated on dev (its temperature fitted to its logits on
+/// `dev_x`), with those logits (temperature 1).
+fn train_calibrated(
+    config: HeadConfig,
+    train_x: &[Vec<f32>],
+    train_y: &[usize],
+    dev_x: &[Vec<f32>],
+    dev_y: &[usize],
+) -> Result<(EncoderHead, Vec<Vec<f32>>)> {
+    let mut head = train_head(config, train_x, train_y)?;
+    let logits: Vec<Vec<f32>> = dev_x.iter().map(|v| head.logits(v).to_vec()).collect();
+    head.set_temperature(fit_temperature(&logits, dev_y));
+    Ok((head, logits))
+}
+
+/// The classification report of answers (intent, confidence) against `gold`; a message with
+/// no answer (the fast tier could not read it) counts as `other` at confidence 0.
+fn report_of(
+    gold: &[Intent],
+    answers: impl IntoIterator<Item = Option<(Intent, f32)>>,
+) -> ClassificationReport {
+    let (p, c): (Vec<Intent>, Vec<f32>) = answers
+        .into_iter()
+        .map(|a| a.unwrap_or((Intent::Other, 0.0)))
+        .unzip();
+    classification_report(gold, &p, &c)
 }
 
 fn top(p: &[f32; Intent::ALL.len()]) -> (Intent, f32) {

@@ -172,10 +172,6 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         head.manifest.exit.expect("and its settings"),
     );
     let depths = head.manifest.depths_for(tier.encoder().depth());
-    let at = depths
-        .iter()
-        .position(|&d| d == exit_settings.depth)
-        .unwrap();
     let e5 = tier.encoder();
     let texts = test_texts(240);
     let f = fast.classify_batch(&texts);
@@ -202,8 +198,8 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
             // pass), mixed with the first stage.
             let ids = e5.tokenize(text).unwrap();
             let pools = e5.embed_ids_at(&[ids], &depths).unwrap();
-            let h = e5.dim();
-            let pool = &pools[0][at * h..(at + 1) * h];
+            let pool =
+                sandesh_model::pool_at(&pools[0], &depths, exit_settings.depth, e5.dim()).unwrap();
             let second =
                 sandesh_model::mix(&first, &exit.predict(pool), exit_settings.first_weight);
             let top2 = second.iter().copied().fold(0.0f32, f32::max);

@@ -276,7 +276,7 @@ impl Encoder {
             ));
         }
         let to = depths.last().copied().unwrap_or(0);
-        let ids: Vec<Vec<u32>> = partials.iter().map(|p| p.ids.clone()).collect();
+        let ids: Vec<&[u32]> = partials.iter().map(Partial::ids).collect();
         by_length_batches(&ids, MAX_BATCH, |chunk, batch| {
             let states: Vec<f32> = chunk
                 .iter()
@@ -393,16 +393,16 @@ fn read_f32(
 
 /// Runs `run` over batches of at most `max_batch` messages grouped by length (shortest first, so
 /// each batch pads little), and returns its outputs in the order of `messages`.
-pub(crate) fn by_length_batches<T: Clone + Default>(
-    messages: &[Vec<u32>],
+pub(crate) fn by_length_batches<T: Clone + Default, M: AsRef<[u32]>>(
+    messages: &[M],
     max_batch: usize,
     mut run: impl FnMut(&[usize], &[&[u32]]) -> Result<Vec<T>>,
 ) -> Result<Vec<T>> {
     let mut order: Vec<usize> = (0..messages.len()).collect();
-    order.sort_by_key(|&i| messages[i].len());
+    order.sort_by_key(|&i| messages[i].as_ref().len());
     let mut out = vec![T::default(); messages.len()];
     for chunk in order.chunks(max_batch.max(1)) {
-        let batch: Vec<&[u32]> = chunk.iter().map(|&i| messages[i].as_slice()).collect();
+        let batch: Vec<&[u32]> = chunk.iter().map(|&i| messages[i].as_ref()).collect();
         let results = run(chunk, &batch)?;
         if results.len() != chunk.len() {
             return Err(Error::Encoder(format!(
@@ -441,10 +441,12 @@ mod tests {
         assert_eq!(sizes, [3, 3, 2]);
         let want: Vec<(u32, usize)> = messages.iter().map(|m| (m[0], m.len())).collect();
         assert_eq!(out, want);
-        assert!(by_length_batches::<u8>(&[], 32, |_, _| unreachable!())
-            .unwrap()
-            .is_empty());
-        let short = by_length_batches::<u8>(&messages, 4, |_, _| Ok(vec![0]));
+        assert!(
+            by_length_batches::<u8, Vec<u32>>(&[], 32, |_, _| unreachable!())
+                .unwrap()
+                .is_empty()
+        );
+        let short = by_length_batches::<u8, _>(&messages, 4, |_, _| Ok(vec![0]));
         assert!(matches!(short, Err(Error::Encoder(_))));
     }
 

@@ -63,6 +63,18 @@ pub struct HeadConfig {
     pub seed: u64,
 }
 
+impl HeadConfig {
+    /// Width of the layer the output reads, for inputs of `dim`: the hidden units, or `dim`
+    /// itself without a hidden layer.
+    pub fn width(&self, dim: usize) -> usize {
+        if self.hidden == 0 {
+            dim
+        } else {
+            self.hidden
+        }
+    }
+}
+
 impl Default for HeadConfig {
     fn default() -> Self {
         HeadConfig {
@@ -246,11 +258,7 @@ pub fn train_head(
             .collect();
         Var::from_vec(v, (rows, cols), &device).map_err(candle)
     };
-    let width = if config.hidden == 0 {
-        dim
-    } else {
-        config.hidden
-    };
+    let width = config.width(dim);
     let layer1 = if config.hidden == 0 {
         None
     } else {
@@ -486,11 +494,7 @@ const EXIT_PREFIX: &str = "exit.";
 
 /// The tensors of `h`, named with `prefix`: (name, shape, little-endian bytes).
 fn head_tensors(h: &EncoderHead, prefix: &str) -> Vec<(String, Vec<usize>, Vec<u8>)> {
-    let width = if h.config.hidden == 0 {
-        h.dim
-    } else {
-        h.config.hidden
-    };
+    let width = h.config.width(h.dim);
     let bytes = |v: &[f32]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
     let mut out = vec![
         (T_MEAN, vec![h.dim], bytes(&h.mean)),
@@ -522,11 +526,7 @@ fn read_head(
     dim: usize,
     temperature: f32,
 ) -> std::result::Result<EncoderHead, String> {
-    let width = if config.hidden == 0 {
-        dim
-    } else {
-        config.hidden
-    };
+    let width = config.width(dim);
     let tensor = |name: &str, shape: &[usize]| -> std::result::Result<Vec<f32>, String> {
         let name = format!("{prefix}{name}");
         let t = st
@@ -568,6 +568,39 @@ fn read_head(
         b2: tensor(T_B2, &[K])?,
         temperature,
     })
+}
+
+/// Records a side head's own shape and temperature in its manifest settings (`fields` reaches
+/// them); settings without a head are dropped, and a head without settings is refused with
+/// `missing`.
+fn record_side<S>(
+    head: Option<&EncoderHead>,
+    settings: &mut Option<S>,
+    fields: impl Fn(&mut S) -> (&mut HeadConfig, &mut usize, &mut f32),
+    missing: &str,
+) -> Result<()> {
+    match (head, settings.as_mut()) {
+        (Some(h), Some(s)) => {
+            let (config, dim, temperature) = fields(s);
+            (*config, *dim, *temperature) = (h.config, h.dim, h.temperature);
+        }
+        (None, _) => *settings = None,
+        (Some(_), None) => return Err(Error::Training(missing.into())),
+    }
+    Ok(())
+}
+
+/// The pool at `depth` in `vector`, the pools at `depths` (each `hidden` long) one after
+/// another, as [`crate::Encoder::embed_ids_at`] gives them; `None` if `depths` lacks `depth`
+/// or `vector` is too short.
+pub fn pool_at<'a>(
+    vector: &'a [f32],
+    depths: &[usize],
+    depth: usize,
+    hidden: usize,
+) -> Option<&'a [f32]> {
+    let at = depths.iter().position(|&d| d == depth)?;
+    vector.get(at * hidden..(at + 1) * hidden)
 }
 
 impl HeadManifest {
@@ -615,32 +648,18 @@ impl HeadDir {
         self.manifest.temperature = h.temperature;
         self.manifest.config = h.config;
         self.manifest.dim = h.dim;
-        match (&self.gate, &mut self.manifest.gate) {
-            (Some(g), Some(settings)) => {
-                settings.config = g.config;
-                settings.dim = g.dim;
-                settings.temperature = g.temperature;
-            }
-            (None, settings) => *settings = None,
-            (Some(_), None) => {
-                return Err(Error::Training(
-                    "a gate head without its settings (fast weight) in the manifest".into(),
-                ))
-            }
-        }
-        match (&self.exit, &mut self.manifest.exit) {
-            (Some(e), Some(settings)) => {
-                settings.config = e.config;
-                settings.dim = e.dim;
-                settings.temperature = e.temperature;
-            }
-            (None, settings) => *settings = None,
-            (Some(_), None) => {
-                return Err(Error::Training(
-                    "an exit head without its settings (depth, threshold) in the manifest".into(),
-                ))
-            }
-        }
+        record_side(
+            self.gate.as_ref(),
+            &mut self.manifest.gate,
+            |g| (&mut g.config, &mut g.dim, &mut g.temperature),
+            "a gate head without its settings (fast weight) in the manifest",
+        )?;
+        record_side(
+            self.exit.as_ref(),
+            &mut self.manifest.exit,
+            |e| (&mut e.config, &mut e.dim, &mut e.temperature),
+            "an exit head without its settings (depth, threshold) in the manifest",
+        )?;
         write_manifest(dir, &self.manifest)
     }
 
@@ -751,21 +770,16 @@ impl HeadDir {
                 encoder.header.layers
             ));
         }
-        if let Some(gate) = &self.gate {
-            if gate.dim != encoder.header.hidden {
+        // The side heads each read one pool of the encoder's hidden size.
+        for (what, side) in [("gate", &self.gate), ("exit", &self.exit)] {
+            if let Some(side) = side.as_ref().filter(|s| s.dim != encoder.header.hidden) {
                 differ.push(format!(
-                    "hidden size {} (the gate reads {})",
-                    encoder.header.hidden, gate.dim
+                    "hidden size {} (the {what} reads {})",
+                    encoder.header.hidden, side.dim
                 ));
             }
         }
-        if let (Some(exit), Some(settings)) = (&self.exit, &self.manifest.exit) {
-            if exit.dim != encoder.header.hidden {
-                differ.push(format!(
-                    "hidden size {} (the exit reads {})",
-                    encoder.header.hidden, exit.dim
-                ));
-            }
+        if let (Some(_), Some(settings)) = (&self.exit, &self.manifest.exit) {
             if settings.depth == 0 || settings.depth >= encoder.header.layers {
                 differ.push(format!(
                     "{} layers (the exit reads depth {}, which must be a middle layer)",
