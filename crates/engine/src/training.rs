@@ -14,6 +14,12 @@ use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
 use std::path::Path;
 
+mod held_out;
+pub use held_out::{
+    best_weight, choose_mix_weights, language_folds, language_group, LanguageFold, MixWeights,
+    SideInputs, TrainDev, MIX_WEIGHT_GRID,
+};
+
 /// What a training run produced.
 #[derive(Debug, Clone)]
 pub struct Trained {
@@ -124,6 +130,9 @@ pub struct TrainedHead {
     pub dev_ece_uncalibrated: f64,
     /// Every threshold tried on dev.
     pub sweep: Vec<SweepPoint>,
+    /// The mix weights chosen on held-out languages, with every weight's score (`None` when
+    /// the job fixed them or fewer than two languages could be held out).
+    pub mix_weights: Option<MixWeights>,
 }
 
 /// The cascade on dev at one threshold.
@@ -154,15 +163,15 @@ pub const CASCADE_BUDGET: f64 = 0.18;
 /// spend less of the encoder.
 pub const CASCADE_F1_SLACK: f64 = 0.005;
 
-/// Weight of the fast tier in the cascade's first stage (the gate head has the rest): an even
-/// product of the two experts, fixed rather than chosen on dev. Dev is drawn like train, where
-/// the fast model is at its best, so a weight fitted there would lean on the fast model, while
-/// the gate exists for text unlike train (new words, new phrasing, other scripts), which dev
-/// cannot show.
+/// Weight of the fast tier in the cascade's first stage (the gate head has the rest) when the
+/// job fixes no weights and no language can be held out ([`choose_mix_weights`] chooses it
+/// otherwise): an even product of the two experts. Not fitted on dev: dev is drawn like train,
+/// where the fast model is at its best, so a weight fitted there would lean on the fast model,
+/// while the gate exists for text unlike train (new words, new phrasing, other scripts).
 pub const GATE_FAST_WEIGHT: f32 = 0.5;
 
-/// Weight of the first stage in the early exit's mix (the exit head has the rest): even, like
-/// the gate's, and fixed for the same reason.
+/// Weight of the first stage in the early exit's mix (the exit head has the rest) in the same
+/// case: even, like the gate's.
 pub const EXIT_FIRST_WEIGHT: f32 = 0.5;
 
 /// What to train an encoder head on, and how.
@@ -185,6 +194,9 @@ pub struct HeadJob<'a> {
     /// Depth of the cascade's early exit (one of the head's depths, below the last); `None`:
     /// [`default_exit_depth`]; `Some(0)`: no early exit.
     pub exit_depth: Option<usize>,
+    /// The fast tier's weight in the first stage and the first stage's in the early exit;
+    /// `None`: chosen on held-out languages ([`choose_mix_weights`]).
+    pub mix_weights: Option<(f32, f32)>,
 }
 
 /// The early exit's depth by default: the first of the head's depths when it is a middle
@@ -209,9 +221,10 @@ pub fn default_head_depths(encoder_depth: usize) -> Vec<usize> {
 /// Trains the encoder tier's head on the job's train split embedded by `encoder`, the cascade's
 /// gate head on the same split at depth 0 ([`Encoder::embed_static`]) and its exit head on the
 /// pool at the exit's depth; calibrates each on dev, and chooses the cascade's two thresholds
-/// together on dev against `fast` (an engine of the fast tier) mixed with the gate
-/// ([`GATE_FAST_WEIGHT`]), then with the exit ([`EXIT_FIRST_WEIGHT`]). `log` hears what is
-/// happening (embedding ten thousand messages takes minutes).
+/// together on dev against `fast` (an engine of the fast tier) mixed with the gate, then with
+/// the exit, at the weights the job fixes or else those chosen on held-out languages
+/// ([`choose_mix_weights`], which trains a fast model, a gate and an exit per language). `log`
+/// hears what is happening (embedding ten thousand messages takes minutes).
 pub fn train_encoder_head(
     fast: &Engine,
     encoder: &Encoder,
@@ -226,6 +239,7 @@ pub fn train_encoder_head(
         embedding_cache: cache,
         depths,
         exit_depth,
+        mix_weights,
     } = job;
     let depths = depths.unwrap_or_else(|| default_head_depths(encoder.depth()));
     let exit_depth = match exit_depth {
@@ -351,12 +365,11 @@ pub fn train_encoder_head(
                     })
                     .collect()
             };
-            let dev_pools = slice(&dev_x);
-            let (exit, _) =
-                train_calibrated(config, &slice(&train_x), &train_y, &dev_pools, &dev_y)?;
+            let (train_pools, dev_pools) = (slice(&train_x), slice(&dev_x));
+            let (exit, _) = train_calibrated(config, &train_pools, &train_y, &dev_pools, &dev_y)?;
             let probs: Vec<[f32; Intent::ALL.len()]> =
                 dev_pools.iter().map(|v| exit.predict(v)).collect();
-            Some((d, exit, probs))
+            Some((d, exit, probs, train_pools, dev_pools))
         }
     };
     log(format!(
@@ -364,6 +377,31 @@ pub fn train_encoder_head(
         if exit.is_some() { " and the exit" } else { "" },
         started.elapsed().as_secs_f64()
     ));
+    let held_out = match mix_weights {
+        Some(_) => None,
+        None => {
+            log("choosing the mix weights on held-out languages".into());
+            let inputs = SideInputs {
+                gate: (&train_static, &dev_static),
+                exit: exit
+                    .as_ref()
+                    .map(|(_, _, _, t, d)| (t.as_slice(), d.as_slice())),
+            };
+            let chosen =
+                choose_mix_weights(train, dev, fast.manifest().fast, config, inputs, &mut log)?;
+            log(format!(
+                "chose the mix weights in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ));
+            chosen
+        }
+    };
+    let (fast_weight, first_weight) = match (mix_weights, &held_out) {
+        (Some(w), _) => w,
+        (None, Some(h)) => (h.fast_weight, h.first_weight),
+        (None, None) => (GATE_FAST_WEIGHT, EXIT_FIRST_WEIGHT),
+    };
+    let exit = exit.map(|(d, e, probs, _, _)| (d, e, probs));
 
     let gold: Vec<Intent> = dev.iter().map(|m| m.intent).collect();
     let encoder_top: Vec<(Intent, f32)> = dev_x.iter().map(|v| top(&head.predict(v))).collect();
@@ -386,10 +424,7 @@ pub fn train_encoder_head(
     let first_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast_probs
         .iter()
         .zip(&dev_static)
-        .map(|(p, v)| {
-            p.as_ref()
-                .map(|p| mix(p, &gate.predict(v), GATE_FAST_WEIGHT))
-        })
+        .map(|(p, v)| p.as_ref().map(|p| mix(p, &gate.predict(v), fast_weight)))
         .collect();
     let first_top: Vec<Option<(Intent, f32)>> =
         first_probs.iter().map(|p| p.as_ref().map(top)).collect();
@@ -399,7 +434,7 @@ pub fn train_encoder_head(
         Some((_, _, probs)) => first_probs
             .iter()
             .zip(probs)
-            .map(|(f, e)| f.as_ref().map(|f| top(&mix(f, e, EXIT_FIRST_WEIGHT))))
+            .map(|(f, e)| f.as_ref().map(|f| top(&mix(f, e, first_weight))))
             .collect(),
         None => vec![None; dev.len()],
     };
@@ -482,14 +517,14 @@ pub fn train_encoder_head(
             config,
             dim: gate.dim(),
             temperature: gate.temperature(),
-            fast_weight: GATE_FAST_WEIGHT,
+            fast_weight,
         }),
         exit: exit.as_ref().map(|(depth, e, _)| ExitSettings {
             depth: *depth,
             config,
             dim: e.dim(),
             temperature: e.temperature(),
-            first_weight: EXIT_FIRST_WEIGHT,
+            first_weight,
             threshold: exit_threshold,
             dev_share_past_exit: chosen.past_exit_share,
         }),
@@ -507,7 +542,7 @@ pub fn train_encoder_head(
                             "ece": dev_encoder.ece, "ece_uncalibrated": uncalibrated.ece},
                 "fast": {"accuracy": dev_fast.accuracy, "macro_f1": dev_fast.macro_f1,
                          "ece": dev_fast.ece},
-                "first_stage": {"fast_weight": GATE_FAST_WEIGHT,
+                "first_stage": {"fast_weight": fast_weight,
                                 "accuracy": dev_first_stage.accuracy,
                                 "macro_f1": dev_first_stage.macro_f1,
                                 "ece": dev_first_stage.ece},
@@ -517,7 +552,11 @@ pub fn train_encoder_head(
                             "token_share_to_encoder": chosen.token_share,
                             "accuracy": dev_cascade.accuracy, "macro_f1": dev_cascade.macro_f1,
                             "ece": dev_cascade.ece},
-            }
+            },
+            "held_out_languages": held_out.as_ref().map(|h| serde_json::json!({
+                "folds": h.folds, "messages": h.messages,
+                "fast_weight_macro_f1": h.gate_sweep, "first_weight_macro_f1": h.exit_sweep,
+            })),
         }),
     };
     Ok(TrainedHead {
@@ -533,6 +572,7 @@ pub fn train_encoder_head(
         dev_cascade,
         dev_ece_uncalibrated: uncalibrated.ece,
         sweep,
+        mix_weights: held_out,
     })
 }
 

@@ -346,9 +346,42 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
         embedding_cache: None,
         depths: None,
         exit_depth: None,
+        mix_weights: None,
     };
     let trained = sandesh::training::train_encoder_head(fast, e5, job, |_| {}).unwrap();
+    // The mix weights were chosen by holding out each language of the slice in turn: every
+    // message of train and dev read once, by models trained without its language, and the
+    // weights the manifest records are the best of each sweep.
+    let languages: std::collections::BTreeSet<&str> = train
+        .iter()
+        .map(|m| sandesh::training::language_group(&m.lang))
+        .collect();
+    let held = trained
+        .mix_weights
+        .clone()
+        .expect("chosen on held-out languages");
+    assert_eq!(held.folds, languages.len());
+    assert_eq!(held.messages, train.len() + dev.len());
+    for (sweep, chosen) in [
+        (&held.gate_sweep, held.fast_weight),
+        (&held.exit_sweep, held.first_weight),
+    ] {
+        assert_eq!(sweep.len(), sandesh::training::MIX_WEIGHT_GRID.len());
+        let best = sweep.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        assert!(
+            sweep.iter().any(|&(w, f)| w == chosen && f == best),
+            "{sweep:?}"
+        );
+    }
     let mut head = trained.head;
+    assert_eq!(
+        head.manifest.gate.map(|g| g.fast_weight),
+        Some(held.fast_weight)
+    );
+    assert_eq!(
+        head.manifest.exit.map(|e| e.first_weight),
+        Some(held.first_weight)
+    );
     let exit = head
         .manifest
         .exit
