@@ -263,6 +263,18 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         println!("  first stage, fast tier's weight: {}", row(&m.gate_sweep));
         println!("  early exit, first stage's weight: {}", row(&m.exit_sweep));
     }
+    if let Some(h) = &trained.held_out_cascade {
+        println!(
+            "held-out languages at the chosen weights and thresholds: encoder {:.4}, first stage \
+             {:.4}, cascade {:.4} ({:.1}% asked, {:.1}% past the exit, {:.1}% of encoder-only)",
+            h.encoder_macro_f1,
+            h.first_stage_macro_f1,
+            h.cascade.macro_f1,
+            h.cascade.share * 100.0,
+            h.cascade.past_exit_share * 100.0,
+            h.cascade.token_share * 100.0
+        );
+    }
     if let Some(g) = head.manifest.gate {
         println!("first stage: fast tier's weight {:.1}", g.fast_weight);
     }

@@ -16,8 +16,8 @@ use std::path::Path;
 
 mod held_out;
 pub use held_out::{
-    best_weight, choose_mix_weights, language_folds, language_group, LanguageFold, MixWeights,
-    SideInputs, TrainDev, MIX_WEIGHT_GRID,
+    best_weight, choose_mix_weights, language_folds, language_group, HeldOut, LanguageFold,
+    MixWeights, SideInputs, TrainDev, MIX_WEIGHT_GRID,
 };
 
 /// What a training run produced.
@@ -133,6 +133,21 @@ pub struct TrainedHead {
     /// The mix weights chosen on held-out languages, with every weight's score (`None` when
     /// the job fixed them or fewer than two languages could be held out).
     pub mix_weights: Option<MixWeights>,
+    /// The cascade on those held-out languages at the chosen weights and thresholds.
+    pub held_out_cascade: Option<HeldOutCascade>,
+}
+
+/// The cascade, at the weights and thresholds training chose, on the held-out languages'
+/// readings ([`choose_mix_weights`]): each language read by a fast model, gate, exit and head
+/// trained without it. Text unlike train, from our own data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldOutCascade {
+    /// The head over the whole encoder alone.
+    pub encoder_macro_f1: f64,
+    /// The first stage alone.
+    pub first_stage_macro_f1: f64,
+    /// The cascade: its macro-F1, shares asked and past the exit, and cost.
+    pub cascade: SweepPoint,
 }
 
 /// The cascade on dev at one threshold.
@@ -270,6 +285,8 @@ pub fn train_encoder_head(
             .collect::<std::result::Result<_, _>>()?)
     };
     let (train_ids, dev_ids) = (tokenize(train)?, tokenize(dev)?);
+    let train_tokens: Vec<usize> = train_ids.iter().map(Vec::len).collect();
+    let dev_tokens: Vec<usize> = dev_ids.iter().map(Vec::len).collect();
     let embed = |set: &[LabelledMessage],
                  ids: &[Vec<u32>],
                  log: &mut dyn FnMut(String)|
@@ -382,7 +399,9 @@ pub fn train_encoder_head(
         None => {
             log("choosing the mix weights on held-out languages".into());
             let inputs = SideInputs {
+                head: (&train_x, &dev_x),
                 gate: (&train_static, &dev_static),
+                tokens: (&train_tokens, &dev_tokens),
                 exit: exit
                     .as_ref()
                     .map(|(_, _, _, t, d)| (t.as_slice(), d.as_slice())),
@@ -398,7 +417,7 @@ pub fn train_encoder_head(
     };
     let (fast_weight, first_weight) = match (mix_weights, &held_out) {
         (Some(w), _) => w,
-        (None, Some(h)) => (h.fast_weight, h.first_weight),
+        (None, Some(h)) => (h.weights.fast_weight, h.weights.first_weight),
         (None, None) => (GATE_FAST_WEIGHT, EXIT_FIRST_WEIGHT),
     };
     let exit = exit.map(|(d, e, probs, _, _)| (d, e, probs));
@@ -438,44 +457,18 @@ pub fn train_encoder_head(
             .collect(),
         None => vec![None; dev.len()],
     };
-    let tokens: Vec<usize> = dev_ids.iter().map(Vec::len).collect();
-    let all_tokens = tokens.iter().sum::<usize>().max(1) as f64;
     // A message asked costs its tokens times the share of layers it runs through.
     let layers = encoder.depth().max(1) as f64;
     let to_exit = exit.as_ref().map_or(layers, |(d, _, _)| *d as f64) / layers;
-    let cascade_at = |t: f32, t_exit: f32| -> (ClassificationReport, SweepPoint) {
-        let (mut asked, mut past, mut cost) = (0usize, 0usize, 0.0f64);
-        let (p, c): (Vec<Intent>, Vec<f32>) = first_top
-            .iter()
-            .zip(&exit_top)
-            .zip(&encoder_top)
-            .zip(&tokens)
-            .map(|(((f, x), e), &n)| match (f, x) {
-                (Some(f), _) if f.1 >= t => *f,
-                (_, Some(x)) if x.1 >= t_exit => {
-                    asked += 1;
-                    cost += n as f64 * to_exit;
-                    *x
-                }
-                _ => {
-                    asked += 1;
-                    past += 1;
-                    cost += n as f64;
-                    *e
-                }
-            })
-            .unzip();
-        let report = classification_report(&gold, &p, &c);
-        let point = SweepPoint {
-            threshold: t,
-            exit_threshold: t_exit,
-            share: asked as f64 / gold.len() as f64,
-            past_exit_share: past as f64 / gold.len() as f64,
-            token_share: cost / all_tokens,
-            macro_f1: report.macro_f1,
-        };
-        (report, point)
+    let dev_parts = CascadeParts {
+        gold: gold.clone(),
+        first: first_top.clone(),
+        exit: exit_top,
+        encoder: encoder_top.clone(),
+        tokens: dev_tokens.clone(),
+        to_exit,
     };
+    let cascade_at = |t: f32, t_exit: f32| dev_parts.at(t, t_exit);
     // Without an exit, a single exit threshold above every confidence: all asked go to the end.
     let exit_grid: Vec<f32> = if exit.is_some() {
         (0..=50).map(|i| i as f32 / 50.0).collect()
@@ -492,6 +485,17 @@ pub fn train_encoder_head(
     let dev_encoder = report_of(&gold, encoder_top.iter().copied().map(Some));
     let dev_fast = report_of(&gold, fast_top.iter().copied());
     let dev_first_stage = report_of(&gold, first_top.iter().copied());
+    // The same cascade, thresholds and all, on the held-out languages' readings: how it fares
+    // on languages its models never saw.
+    let held_out_cascade = held_out.as_ref().map(|h| {
+        let parts = h.parts(to_exit);
+        HeldOutCascade {
+            encoder_macro_f1: report_of(&parts.gold, parts.encoder.iter().copied().map(Some))
+                .macro_f1,
+            first_stage_macro_f1: report_of(&parts.gold, parts.first.iter().copied()).macro_f1,
+            cascade: parts.at(threshold, exit_threshold).1,
+        }
+    });
 
     let manifest = HeadManifest {
         format_version: FORMAT_VERSION,
@@ -554,8 +558,16 @@ pub fn train_encoder_head(
                             "ece": dev_cascade.ece},
             },
             "held_out_languages": held_out.as_ref().map(|h| serde_json::json!({
-                "folds": h.folds, "messages": h.messages,
-                "fast_weight_macro_f1": h.gate_sweep, "first_weight_macro_f1": h.exit_sweep,
+                "folds": h.weights.folds, "messages": h.weights.messages,
+                "fast_weight_macro_f1": h.weights.gate_sweep,
+                "first_weight_macro_f1": h.weights.exit_sweep,
+                "cascade": held_out_cascade.as_ref().map(|c| serde_json::json!({
+                    "encoder_macro_f1": c.encoder_macro_f1,
+                    "first_stage_macro_f1": c.first_stage_macro_f1,
+                    "macro_f1": c.cascade.macro_f1, "share_to_encoder": c.cascade.share,
+                    "share_past_exit": c.cascade.past_exit_share,
+                    "token_share_to_encoder": c.cascade.token_share,
+                })),
             })),
         }),
     };
@@ -572,8 +584,67 @@ pub fn train_encoder_head(
         dev_cascade,
         dev_ece_uncalibrated: uncalibrated.ece,
         sweep,
-        mix_weights: held_out,
+        mix_weights: held_out.map(|h| h.weights),
+        held_out_cascade,
     })
+}
+
+/// A cascade's parts on a set of messages, to simulate it at any pair of thresholds: each
+/// message's answer (intent, confidence) from the first stage, the early exit and the head
+/// over the whole encoder. The engine's cascade on dev is this simulation (a test checks it).
+#[derive(Debug, Clone)]
+struct CascadeParts {
+    gold: Vec<Intent>,
+    /// `None`: the fast tier could not read the message, which then goes to the end.
+    first: Vec<Option<(Intent, f32)>>,
+    /// `None`: no exit, or no first stage to mix with.
+    exit: Vec<Option<(Intent, f32)>>,
+    encoder: Vec<(Intent, f32)>,
+    tokens: Vec<usize>,
+    /// Share of the encoder's layers up to the exit.
+    to_exit: f64,
+}
+
+impl CascadeParts {
+    /// The cascade with first-stage threshold `t` and exit threshold `t_exit`: its report, and
+    /// the shares asked, past the exit and of the encoder's cost (a message asked costs its
+    /// tokens times the share of layers it runs through).
+    fn at(&self, t: f32, t_exit: f32) -> (ClassificationReport, SweepPoint) {
+        let all_tokens = self.tokens.iter().sum::<usize>().max(1) as f64;
+        let (mut asked, mut past, mut cost) = (0usize, 0usize, 0.0f64);
+        let (p, c): (Vec<Intent>, Vec<f32>) = self
+            .first
+            .iter()
+            .zip(&self.exit)
+            .zip(&self.encoder)
+            .zip(&self.tokens)
+            .map(|(((f, x), e), &n)| match (f, x) {
+                (Some(f), _) if f.1 >= t => *f,
+                (_, Some(x)) if x.1 >= t_exit => {
+                    asked += 1;
+                    cost += n as f64 * self.to_exit;
+                    *x
+                }
+                _ => {
+                    asked += 1;
+                    past += 1;
+                    cost += n as f64;
+                    *e
+                }
+            })
+            .unzip();
+        let report = classification_report(&self.gold, &p, &c);
+        let n = self.gold.len().max(1) as f64;
+        let point = SweepPoint {
+            threshold: t,
+            exit_threshold: t_exit,
+            share: asked as f64 / n,
+            past_exit_share: past as f64 / n,
+            token_share: cost / all_tokens,
+            macro_f1: report.macro_f1,
+        };
+        (report, point)
+    }
 }
 
 /// The cascade's thresholds (first stage, early exit) from a dev sweep: among the points whose
@@ -653,6 +724,46 @@ mod tests {
         assert_eq!(default_exit_depth(&[0, 12], 12), None);
         assert_eq!(default_exit_depth(&[6], 12), None);
         assert_eq!(default_exit_depth(&[], 12), None);
+    }
+
+    #[test]
+    fn a_simulated_cascade_counts_who_decided_and_what_it_cost() {
+        use Intent::*;
+        // Four messages of 10, 20, 30 and 40 tokens; the exit sits at half the layers.
+        let parts = CascadeParts {
+            gold: vec![Lead, Support, Payment, Other],
+            first: vec![
+                Some((Lead, 0.9)),    // sure: kept
+                Some((Lead, 0.5)),    // asked; the exit is sure and right
+                Some((Booking, 0.4)), // asked; the exit is unsure, the head is right
+                None,                 // unreadable: to the end
+            ],
+            exit: vec![
+                Some((Lead, 0.95)),
+                Some((Support, 0.8)),
+                Some((Booking, 0.3)),
+                None,
+            ],
+            encoder: vec![(Support, 0.9), (Lead, 0.9), (Payment, 0.9), (Other, 0.9)],
+            tokens: vec![10, 20, 30, 40],
+            to_exit: 0.5,
+        };
+        let (report, p) = parts.at(0.6, 0.7);
+        assert_eq!((p.threshold, p.exit_threshold), (0.6, 0.7));
+        assert_eq!(p.share, 0.75);
+        assert_eq!(p.past_exit_share, 0.5);
+        // 20 tokens to the exit (half) and 70 through every layer, of 100.
+        assert!((p.token_share - 0.8).abs() < 1e-12, "{}", p.token_share);
+        assert_eq!(report.accuracy, 1.0);
+        assert_eq!(p.macro_f1, report.macro_f1);
+        // Nothing asked: the first stage's answers, an unreadable message still to the end.
+        let (report, p) = parts.at(0.0, 0.7);
+        assert_eq!((p.share, p.past_exit_share), (0.25, 0.25));
+        assert_eq!(report.accuracy, 0.5);
+        // Everything asked and no exit sure: the head alone, at the whole encoder's cost.
+        let (report, p) = parts.at(1.0, 1.0);
+        assert_eq!((p.share, p.past_exit_share, p.token_share), (1.0, 1.0, 1.0));
+        assert_eq!(report.accuracy, 0.5);
     }
 
     #[test]

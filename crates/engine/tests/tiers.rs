@@ -373,6 +373,18 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
             "{sweep:?}"
         );
     }
+    // And the cascade was simulated on those readings at the chosen thresholds.
+    let h = trained
+        .held_out_cascade
+        .expect("the cascade on held-out languages");
+    assert_eq!(
+        (h.cascade.threshold, h.cascade.exit_threshold),
+        (
+            trained.head.manifest.cascade.threshold,
+            trained.head.manifest.exit.map_or(f32::NAN, |e| e.threshold)
+        )
+    );
+    assert!(h.cascade.share >= h.cascade.past_exit_share && h.cascade.share <= 1.0);
     let mut head = trained.head;
     assert_eq!(
         head.manifest.gate.map(|g| g.fast_weight),

@@ -7,7 +7,7 @@
 //! model, the gate and the exit on the others, and read the held-out language with them. Pooled
 //! over every language, those readings score each weight on text the models were not fitted to.
 
-use super::{train, train_calibrated};
+use super::{top, train, train_calibrated, CascadeParts};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::metrics::classification_report;
 use sandesh_model::{mix, FastConfig, HeadConfig};
@@ -20,8 +20,8 @@ const K: usize = Intent::ALL.len();
 /// The weights tried, from 0 to 1 by tenths.
 pub const MIX_WEIGHT_GRID: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 
-/// A held-out message's vector: `i` counts train's, then dev's.
-fn held_x<'a>((t, d): TrainDev<'a>, i: usize) -> Option<&'a Vec<f32>> {
+/// A held-out message's item (vector, count): `i` counts train's, then dev's.
+fn held_x<'a, T>((t, d): (&'a [T], &'a [T]), i: usize) -> Option<&'a T> {
     t.get(i).or_else(|| d.get(i.checked_sub(t.len())?))
 }
 
@@ -96,29 +96,71 @@ pub struct MixWeights {
 }
 
 /// The readings of one message by models that never saw its language.
+#[derive(Debug, Clone)]
 struct Reading {
     fast: [f32; K],
     gate: [f32; K],
     exit: Option<[f32; K]>,
+    head: [f32; K],
     gold: Intent,
+    tokens: usize,
 }
 
-/// The vectors the side heads read, for train and dev in order: the gate's (depth 0) and, with
-/// an early exit, the exit's.
+/// What the models of each fold read: the readings behind [`MixWeights`], which can also
+/// simulate the whole cascade on the held-out languages.
+#[derive(Debug, Clone)]
+pub struct HeldOut {
+    /// The weights chosen, and how every weight scored.
+    pub weights: MixWeights,
+    readings: Vec<Reading>,
+}
+
+impl HeldOut {
+    /// The cascade's parts on the held-out readings at the chosen weights (`to_exit`: the
+    /// share of the encoder's layers up to the exit).
+    pub(super) fn parts(&self, to_exit: f64) -> CascadeParts {
+        let (w, x) = (self.weights.fast_weight, self.weights.first_weight);
+        let first: Vec<[f32; K]> = self
+            .readings
+            .iter()
+            .map(|r| mix(&r.fast, &r.gate, w))
+            .collect();
+        CascadeParts {
+            gold: self.readings.iter().map(|r| r.gold).collect(),
+            exit: self
+                .readings
+                .iter()
+                .zip(&first)
+                .map(|(r, f)| r.exit.map(|e| top(&mix(f, &e, x))))
+                .collect(),
+            first: first.iter().map(|f| Some(top(f))).collect(),
+            encoder: self.readings.iter().map(|r| top(&r.head)).collect(),
+            tokens: self.readings.iter().map(|r| r.tokens).collect(),
+            to_exit,
+        }
+    }
+}
+
+/// What the heads read, for train and dev in order: the head's vectors, the gate's (depth 0)
+/// and, with an early exit, the exit's; and each message's token count.
 pub struct SideInputs<'a> {
+    /// The head's vectors (every depth it reads) of train and dev.
+    pub head: TrainDev<'a>,
     /// Depth-0 embeddings of train and dev.
     pub gate: TrainDev<'a>,
     /// Pools at the exit's depth of train and dev.
     pub exit: Option<TrainDev<'a>>,
+    /// Token counts of train and dev.
+    pub tokens: (&'a [usize], &'a [usize]),
 }
 
 /// Chooses the two mix weights on held-out languages: for each language group, the fast model
-/// (`fast_config`, trained and calibrated as [`train`] does), the gate and the exit head
-/// (`config`, calibrated on dev) are trained without it and read its train and dev messages;
+/// (`fast_config`, trained and calibrated as [`train`] does), the head, the gate and the exit
+/// head (`config`, calibrated on dev) are trained without it and read its train and dev messages;
 /// each weight of [`MIX_WEIGHT_GRID`] is scored by the macro-F1 of the mix over all those
 /// readings, and the best wins (ties to the weight nearer an even mix). The fast weight is
 /// chosen first, then the exit's given it. `None` when fewer than two languages can be held
-/// out. Costs a fast model and one or two heads per language.
+/// out. Costs a fast model and two or three heads per language.
 pub fn choose_mix_weights(
     train_set: &[LabelledMessage],
     dev_set: &[LabelledMessage],
@@ -126,7 +168,7 @@ pub fn choose_mix_weights(
     config: HeadConfig,
     inputs: SideInputs<'_>,
     log: &mut dyn FnMut(String),
-) -> Result<Option<MixWeights>> {
+) -> Result<Option<HeldOut>> {
     let folds = language_folds(train_set, dev_set);
     if folds.len() < 2 {
         return Ok(None);
@@ -163,6 +205,7 @@ pub fn choose_mix_weights(
             train_calibrated(config, &pick_x(tx, &t_idx), &ty, &pick_x(dx, &d_idx), &dy)
                 .map(|(head, _)| head)
         };
+        let head = side(inputs.head)?;
         let gate = side(inputs.gate)?;
         let exit = inputs.exit.map(side).transpose()?;
         let texts: Vec<&str> = held
@@ -180,7 +223,11 @@ pub fn choose_mix_weights(
             for s in &a.intents {
                 fast_p[s.intent.index()] = s.score;
             }
-            let Some(g) = held_x(inputs.gate, i) else {
+            let (Some(g), Some(h), Some(&tokens)) = (
+                held_x(inputs.gate, i),
+                held_x(inputs.head, i),
+                held_x(inputs.tokens, i),
+            ) else {
                 continue;
             };
             let exit_p = match (&exit, inputs.exit) {
@@ -191,7 +238,9 @@ pub fn choose_mix_weights(
                 fast: fast_p,
                 gate: gate.predict(g),
                 exit: exit_p,
+                head: head.predict(h),
                 gold: m.intent,
+                tokens,
             });
         }
         log(format!(
@@ -200,7 +249,7 @@ pub fn choose_mix_weights(
         ));
     }
     let score = |probs: &mut dyn Iterator<Item = [f32; K]>| -> f64 {
-        let (p, c): (Vec<Intent>, Vec<f32>) = probs.map(|p| super::top(&p)).unzip();
+        let (p, c): (Vec<Intent>, Vec<f32>) = probs.map(|p| top(&p)).unzip();
         let gold: Vec<Intent> = readings.iter().map(|r| r.gold).collect();
         classification_report(&gold, &p, &c).macro_f1
     };
@@ -229,7 +278,7 @@ pub fn choose_mix_weights(
     } else {
         Vec::new()
     };
-    Ok(Some(MixWeights {
+    let weights = MixWeights {
         fast_weight,
         first_weight: if has_exit {
             best_weight(&exit_sweep)
@@ -240,7 +289,8 @@ pub fn choose_mix_weights(
         exit_sweep,
         folds: n_folds,
         messages: readings.len(),
-    }))
+    };
+    Ok(Some(HeldOut { weights, readings }))
 }
 
 /// The weight with the best score; of equal scores, the one nearer an even mix (0.5), then the
