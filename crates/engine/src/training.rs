@@ -427,15 +427,7 @@ pub fn train_encoder_head(
     let fast_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast
         .classify_batch(&dev.iter().map(|m| m.text.as_str()).collect::<Vec<_>>())
         .into_iter()
-        .map(|r| {
-            r.ok().map(|a| {
-                let mut p = [0.0; Intent::ALL.len()];
-                for s in &a.intents {
-                    p[s.intent.index()] = s.score;
-                }
-                p
-            })
-        })
+        .map(|r| r.ok().map(|a| a.probabilities()))
         .collect();
     let fast_top: Vec<Option<(Intent, f32)>> =
         fast_probs.iter().map(|p| p.as_ref().map(top)).collect();

@@ -185,10 +185,7 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         assert_eq!(e_stage, Stage::Encoder);
         // The first stage, rebuilt from its parts: the fast tier's probabilities and the gate
         // head's reading of the encoder at depth 0.
-        let mut p = [0.0f32; 7];
-        for s in &f.intents {
-            p[s.intent.index()] = s.score;
-        }
+        let p = f.probabilities();
         let depth0 = e5.embed_static(&e5.tokenize(text).unwrap()).unwrap();
         let first = sandesh_model::mix(&p, &gate.predict(&depth0), settings.fast_weight);
         let top = first.iter().copied().fold(0.0f32, f32::max);

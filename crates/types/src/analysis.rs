@@ -58,6 +58,20 @@ pub struct Analysis {
     pub route: Option<Route>,
 }
 
+impl Analysis {
+    /// Each intent's probability, indexed by [`Intent::index`] (0 for an intent missing from
+    /// `intents`).
+    pub fn probabilities(&self) -> [f32; Intent::ALL.len()] {
+        let mut p = [0.0; Intent::ALL.len()];
+        for s in &self.intents {
+            if let Some(slot) = p.get_mut(s.intent.index()) {
+                *slot = s.score;
+            }
+        }
+        p
+    }
+}
+
 /// One line of a labelled data file in the `LABELS.md` format.
 ///
 /// Reading is lenient where external benchmark files differ: `label` is accepted for `intent`,
@@ -105,6 +119,19 @@ mod tests {
   ],
   "route": {"queue": "accounts", "priority": "normal"}
 }"##;
+
+    #[test]
+    fn probabilities_sit_at_each_intents_index() {
+        let a: Analysis = serde_json::from_str(CONTRACT_EXAMPLE).unwrap();
+        let p = a.probabilities();
+        assert_eq!(p[Intent::Payment.index()], 0.93);
+        assert_eq!(p[Intent::Support.index()], 0.04);
+        // Intents the analysis leaves out are 0.
+        assert_eq!(
+            p.iter().filter(|&&x| x == 0.0).count(),
+            Intent::ALL.len() - 2
+        );
+    }
 
     #[test]
     fn contract_example_round_trips() {

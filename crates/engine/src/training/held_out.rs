@@ -219,10 +219,6 @@ pub fn choose_mix_weights(
             let (Some(m), Ok(a)) = (all.get(i), read) else {
                 continue;
             };
-            let mut fast_p = [0.0; K];
-            for s in &a.intents {
-                fast_p[s.intent.index()] = s.score;
-            }
             let (Some(g), Some(h), Some(&tokens)) = (
                 held_x(inputs.gate, i),
                 held_x(inputs.head, i),
@@ -235,7 +231,7 @@ pub fn choose_mix_weights(
                 _ => None,
             };
             readings.push(Reading {
-                fast: fast_p,
+                fast: a.probabilities(),
                 gate: gate.predict(g),
                 exit: exit_p,
                 head: head.predict(h),
