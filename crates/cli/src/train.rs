@@ -48,7 +48,7 @@ pub struct Args {
     /// gate has the rest), then the first stage's in the early exit (the exit head has the
     /// rest). Default: chosen on held-out languages (each language in turn read by a fast model,
     /// gate and exit trained without it; adds a few minutes).
-    #[arg(long, value_name = "FAST,FIRST", value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_name = "FAST,FIRST", value_delimiter = ',')]
     mix_weights: Option<Vec<f32>>,
     /// Weight decay of the encoder head (AdamW).
     #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
@@ -151,6 +151,13 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     if config.epochs == 0 || !config.lr.is_finite() || config.lr <= 0.0 {
         bail!("--epochs and --lr must be positive");
     }
+    let mix_weights = match args.mix_weights.as_deref() {
+        None => None,
+        Some(&[fast, first]) if [fast, first].iter().all(|w| (0.0..=1.0).contains(w)) => {
+            Some((fast, first))
+        }
+        Some(w) => bail!("--mix-weights takes two weights in 0..=1, got {w:?}"),
+    };
     let (train_bytes, train) = read(&args.data.join("train.jsonl"))?;
     let (dev_bytes, dev) = read(&args.data.join("dev.jsonl"))?;
     let fast = crate::builder(setup).tier(Tier::Fast).build()?;
@@ -163,13 +170,6 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         )
     })?;
     let hash = sandesh::data_hash(&[&train_bytes, &dev_bytes]);
-    let mix_weights = match args.mix_weights.as_deref() {
-        None => None,
-        Some(&[fast, first]) if [fast, first].iter().all(|w| (0.0..=1.0).contains(w)) => {
-            Some((fast, first))
-        }
-        Some(w) => bail!("--mix-weights takes two weights in 0..=1, got {w:?}"),
-    };
     let job = sandesh::training::HeadJob {
         train: &train,
         dev: &dev,

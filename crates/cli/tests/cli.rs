@@ -440,4 +440,34 @@ fn a_missing_encoder_warns_and_classifies_with_the_fast_tier() {
         .output()
         .unwrap();
     assert_clean_failure(&o, "--tier encoder");
+    // The cascade's two mix weights: exactly two, each from 0 to 1, refused before anything
+    // loads.
+    for weights in ["0.5", "0.5,1.5", "0.2,0.3,0.4", "-0.1,0.5"] {
+        let o = bin()
+            .args([
+                "train",
+                "--tier",
+                "encoder",
+                &format!("--mix-weights={weights}"),
+            ])
+            .arg("--out")
+            .arg(tmp.path().join("x"))
+            .output()
+            .unwrap();
+        assert_clean_failure(&o, "--mix-weights takes two weights in 0..=1");
+    }
+    // A good pair gets past them, to the next thing wrong: data that is not there.
+    let o = bin()
+        .args([
+            "train",
+            "--tier",
+            "encoder",
+            "--mix-weights",
+            "0.5,0.6",
+            "--data",
+        ])
+        .arg(tmp.path().join("no-data"))
+        .output()
+        .unwrap();
+    assert_clean_failure(&o, "cannot read");
 }
