@@ -208,15 +208,16 @@ pub fn choose_mix_weights(
         let head = side(inputs.head)?;
         let gate = side(inputs.gate)?;
         let exit = inputs.exit.map(side).transpose()?;
-        let texts: Vec<&str> = held
+        let messages: Vec<(usize, &LabelledMessage)> = held
             .iter()
-            .filter_map(|&i| all.get(i).map(|m| m.text.as_str()))
+            .filter_map(|&i| all.get(i).map(|&m| (i, m)))
             .collect();
+        let texts: Vec<&str> = messages.iter().map(|(_, m)| m.text.as_str()).collect();
         let fast_read = fast.classify_batch(&texts);
         let before = readings.len();
-        for (&i, read) in held.iter().zip(fast_read) {
+        for (&(i, m), read) in messages.iter().zip(fast_read) {
             // A message the fast tier cannot read (empty once normalised) has no first stage.
-            let (Some(m), Ok(a)) = (all.get(i), read) else {
+            let Ok(a) = read else {
                 continue;
             };
             let (Some(g), Some(h), Some(&tokens)) = (
