@@ -370,25 +370,20 @@ pub fn train_encoder_head(
 
     // The early exit: the same kind of head over the pool at its depth, which the head's
     // embeddings already hold.
-    let exit = match exit_depth {
-        None => None,
-        Some(d) => {
-            let slice = |x: &[Vec<f32>]| -> Vec<Vec<f32>> {
-                x.iter()
-                    .map(|v| {
-                        pool_at(v, &depths, d, encoder.dim())
-                            .unwrap_or(&[])
-                            .to_vec()
-                    })
-                    .collect()
-            };
-            let (train_pools, dev_pools) = (slice(&train_x), slice(&dev_x));
-            let (exit, _) = train_calibrated(config, &train_pools, &train_y, &dev_pools, &dev_y)?;
-            let probs: Vec<[f32; Intent::ALL.len()]> =
-                dev_pools.iter().map(|v| exit.predict(v)).collect();
-            Some((d, exit, probs, train_pools, dev_pools))
-        }
+    let slice = |x: &[Vec<f32>], d: usize| -> Vec<Vec<f32>> {
+        x.iter()
+            .map(|v| {
+                pool_at(v, &depths, d, encoder.dim())
+                    .unwrap_or(&[])
+                    .to_vec()
+            })
+            .collect()
     };
+    let exit_pools = exit_depth.map(|d| (d, slice(&train_x, d), slice(&dev_x, d)));
+    let exit = exit_pools
+        .as_ref()
+        .map(|(d, t, v)| train_calibrated(config, t, &train_y, v, &dev_y).map(|(e, _)| (*d, e)))
+        .transpose()?;
     log(format!(
         "trained the head, the gate{} in {:.1} s",
         if exit.is_some() { " and the exit" } else { "" },
@@ -402,9 +397,9 @@ pub fn train_encoder_head(
                 head: (&train_x, &dev_x),
                 gate: (&train_static, &dev_static),
                 tokens: (&train_tokens, &dev_tokens),
-                exit: exit
+                exit: exit_pools
                     .as_ref()
-                    .map(|(_, _, _, t, d)| (t.as_slice(), d.as_slice())),
+                    .map(|(_, t, d)| (t.as_slice(), d.as_slice())),
             };
             let chosen =
                 choose_mix_weights(train, dev, fast.manifest().fast, config, inputs, &mut log)?;
@@ -420,46 +415,32 @@ pub fn train_encoder_head(
         (None, Some(h)) => (h.weights.fast_weight, h.weights.first_weight),
         (None, None) => (GATE_FAST_WEIGHT, EXIT_FIRST_WEIGHT),
     };
-    let exit = exit.map(|(d, e, probs, _, _)| (d, e, probs));
 
-    let gold: Vec<Intent> = dev.iter().map(|m| m.intent).collect();
-    let encoder_top: Vec<(Intent, f32)> = dev_x.iter().map(|v| top(&head.predict(v))).collect();
-    let fast_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast
-        .classify_batch(&dev.iter().map(|m| m.text.as_str()).collect::<Vec<_>>())
-        .into_iter()
-        .map(|r| r.ok().map(|a| a.probabilities()))
-        .collect();
-    let fast_top: Vec<Option<(Intent, f32)>> =
-        fast_probs.iter().map(|p| p.as_ref().map(top)).collect();
-    // The first stage's answer: the fast tier mixed with the gate.
-    let first_probs: Vec<Option<[f32; Intent::ALL.len()]>> = fast_probs
+    // Each dev message read by every part of the cascade.
+    let fast_probs = fast.classify_batch(&dev.iter().map(|m| m.text.as_str()).collect::<Vec<_>>());
+    let dev_exit_pools = exit_pools.as_ref().map(|(_, _, d)| d);
+    let readings: Vec<Reading> = dev
         .iter()
-        .zip(&dev_static)
-        .map(|(p, v)| p.as_ref().map(|p| mix(p, &gate.predict(v), fast_weight)))
+        .zip(fast_probs)
+        .zip(dev_static.iter().zip(&dev_x))
+        .zip(&dev_tokens)
+        .enumerate()
+        .map(|(i, (((m, f), (s, x)), &tokens))| Reading {
+            fast: f.ok().map(|a| a.probabilities()),
+            gate: gate.predict(s),
+            exit: exit
+                .as_ref()
+                .zip(dev_exit_pools.and_then(|p| p.get(i)))
+                .map(|((_, e), v)| e.predict(v)),
+            head: head.predict(x),
+            gold: m.intent,
+            tokens,
+        })
         .collect();
-    let first_top: Vec<Option<(Intent, f32)>> =
-        first_probs.iter().map(|p| p.as_ref().map(top)).collect();
-    // The early exit's answer: the first stage mixed with the exit head (a message the fast
-    // tier could not read has no first stage, and goes to the end).
-    let exit_top: Vec<Option<(Intent, f32)>> = match &exit {
-        Some((_, _, probs)) => first_probs
-            .iter()
-            .zip(probs)
-            .map(|(f, e)| f.as_ref().map(|f| top(&mix(f, e, first_weight))))
-            .collect(),
-        None => vec![None; dev.len()],
-    };
     // A message asked costs its tokens times the share of layers it runs through.
     let layers = encoder.depth().max(1) as f64;
-    let to_exit = exit.as_ref().map_or(layers, |(d, _, _)| *d as f64) / layers;
-    let dev_parts = CascadeParts {
-        gold: gold.clone(),
-        first: first_top.clone(),
-        exit: exit_top,
-        encoder: encoder_top.clone(),
-        tokens: dev_tokens.clone(),
-        to_exit,
-    };
+    let to_exit = exit.as_ref().map_or(layers, |(d, _)| *d as f64) / layers;
+    let dev_parts = CascadeParts::of(&readings, fast_weight, first_weight, to_exit);
     let cascade_at = |t: f32, t_exit: f32| dev_parts.at(t, t_exit);
     // Without an exit, a single exit threshold above every confidence: all asked go to the end.
     let exit_grid: Vec<f32> = if exit.is_some() {
@@ -474,17 +455,19 @@ pub fn train_encoder_head(
     let (threshold, exit_threshold) = choose_thresholds(&sweep);
     let (dev_cascade, chosen) = cascade_at(threshold, exit_threshold);
     let share = chosen.share;
-    let dev_encoder = report_of(&gold, encoder_top.iter().copied().map(Some));
-    let dev_fast = report_of(&gold, fast_top.iter().copied());
-    let dev_first_stage = report_of(&gold, first_top.iter().copied());
+    let dev_encoder = dev_parts.encoder_report();
+    let dev_fast = report_of(
+        &dev_parts.gold,
+        readings.iter().map(|r| r.fast.map(|f| top(&f))),
+    );
+    let dev_first_stage = dev_parts.first_stage_report();
     // The same cascade, thresholds and all, on the held-out languages' readings: how it fares
     // on languages its models never saw.
     let held_out_cascade = held_out.as_ref().map(|h| {
         let parts = h.parts(to_exit);
         HeldOutCascade {
-            encoder_macro_f1: report_of(&parts.gold, parts.encoder.iter().copied().map(Some))
-                .macro_f1,
-            first_stage_macro_f1: report_of(&parts.gold, parts.first.iter().copied()).macro_f1,
+            encoder_macro_f1: parts.encoder_report().macro_f1,
+            first_stage_macro_f1: parts.first_stage_report().macro_f1,
             cascade: parts.at(threshold, exit_threshold).1,
         }
     });
@@ -515,7 +498,7 @@ pub fn train_encoder_head(
             temperature: gate.temperature(),
             fast_weight,
         }),
-        exit: exit.as_ref().map(|(depth, e, _)| ExitSettings {
+        exit: exit.as_ref().map(|(depth, e)| ExitSettings {
             depth: *depth,
             config,
             dim: e.dim(),
@@ -568,7 +551,7 @@ pub fn train_encoder_head(
             manifest,
             head,
             gate: Some(gate),
-            exit: exit.map(|(_, e, _)| e),
+            exit: exit.map(|(_, e)| e),
         },
         dev_encoder,
         dev_fast,
@@ -579,6 +562,21 @@ pub fn train_encoder_head(
         mix_weights: held_out.map(|h| h.weights),
         held_out_cascade,
     })
+}
+
+const K: usize = Intent::ALL.len();
+
+/// One message read by every part of the cascade: the fast tier's probabilities (`None`: it
+/// could not read the message), the gate's, the exit head's (`None`: no exit) and the head's
+/// over the whole encoder; with its gold intent and token count.
+#[derive(Debug, Clone)]
+struct Reading {
+    fast: Option<[f32; K]>,
+    gate: [f32; K],
+    exit: Option<[f32; K]>,
+    head: [f32; K],
+    gold: Intent,
+    tokens: usize,
 }
 
 /// A cascade's parts on a set of messages, to simulate it at any pair of thresholds: each
@@ -598,6 +596,38 @@ struct CascadeParts {
 }
 
 impl CascadeParts {
+    /// The parts from each message's readings: the first stage mixes the fast tier with the
+    /// gate at `fast_weight` ([`mix`]), the exit mixes the first stage with the exit head at
+    /// `first_weight`; `to_exit` is the share of the encoder's layers up to the exit.
+    fn of(readings: &[Reading], fast_weight: f32, first_weight: f32, to_exit: f64) -> Self {
+        let first: Vec<Option<[f32; K]>> = readings
+            .iter()
+            .map(|r| r.fast.map(|f| mix(&f, &r.gate, fast_weight)))
+            .collect();
+        CascadeParts {
+            gold: readings.iter().map(|r| r.gold).collect(),
+            exit: readings
+                .iter()
+                .zip(&first)
+                .map(|(r, f)| f.zip(r.exit).map(|(f, e)| top(&mix(&f, &e, first_weight))))
+                .collect(),
+            first: first.iter().map(|f| f.as_ref().map(top)).collect(),
+            encoder: readings.iter().map(|r| top(&r.head)).collect(),
+            tokens: readings.iter().map(|r| r.tokens).collect(),
+            to_exit,
+        }
+    }
+
+    /// The first stage alone (a message it cannot read counts as `other`).
+    fn first_stage_report(&self) -> ClassificationReport {
+        report_of(&self.gold, self.first.iter().copied())
+    }
+
+    /// The head over the whole encoder alone.
+    fn encoder_report(&self) -> ClassificationReport {
+        report_of(&self.gold, self.encoder.iter().copied().map(Some))
+    }
+
     /// The cascade with first-stage threshold `t` and exit threshold `t_exit`: its report, and
     /// the shares asked, past the exit and of the encoder's cost (a message asked costs its
     /// tokens times the share of layers it runs through).
@@ -695,7 +725,7 @@ fn report_of(
     classification_report(gold, &p, &c)
 }
 
-fn top(p: &[f32; Intent::ALL.len()]) -> (Intent, f32) {
+fn top(p: &[f32; K]) -> (Intent, f32) {
     Intent::ALL
         .iter()
         .map(|&i| (i, p[i.index()]))

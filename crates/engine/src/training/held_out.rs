@@ -7,18 +7,20 @@
 //! model, the gate and the exit on the others, and read the held-out language with them. Pooled
 //! over every language, those readings score each weight on text the models were not fitted to.
 
-use super::{top, train, train_calibrated, CascadeParts};
+use super::{report_of, train, train_calibrated, CascadeParts, Reading};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
-use sandesh_model::metrics::classification_report;
-use sandesh_model::{mix, FastConfig, HeadConfig};
+use sandesh_model::{FastConfig, HeadConfig};
 use sandesh_text::LangIdConfig;
-use sandesh_types::{Intent, LabelledMessage};
+use sandesh_types::LabelledMessage;
 use std::collections::BTreeSet;
-
-const K: usize = Intent::ALL.len();
 
 /// The weights tried, from 0 to 1 by tenths.
 pub const MIX_WEIGHT_GRID: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// The items of `set` at `idx`, in that order.
+fn pick<T: Clone>(set: &[T], idx: &[usize]) -> Vec<T> {
+    idx.iter().filter_map(|&i| set.get(i).cloned()).collect()
+}
 
 /// A held-out message's item (vector, count): `i` counts train's, then dev's.
 fn held_x<'a, T>((t, d): (&'a [T], &'a [T]), i: usize) -> Option<&'a T> {
@@ -95,17 +97,6 @@ pub struct MixWeights {
     pub messages: usize,
 }
 
-/// The readings of one message by models that never saw its language.
-#[derive(Debug, Clone)]
-struct Reading {
-    fast: [f32; K],
-    gate: [f32; K],
-    exit: Option<[f32; K]>,
-    head: [f32; K],
-    gold: Intent,
-    tokens: usize,
-}
-
 /// What the models of each fold read: the readings behind [`MixWeights`], which can also
 /// simulate the whole cascade on the held-out languages.
 #[derive(Debug, Clone)]
@@ -119,25 +110,8 @@ impl HeldOut {
     /// The cascade's parts on the held-out readings at the chosen weights (`to_exit`: the
     /// share of the encoder's layers up to the exit).
     pub(super) fn parts(&self, to_exit: f64) -> CascadeParts {
-        let (w, x) = (self.weights.fast_weight, self.weights.first_weight);
-        let first: Vec<[f32; K]> = self
-            .readings
-            .iter()
-            .map(|r| mix(&r.fast, &r.gate, w))
-            .collect();
-        CascadeParts {
-            gold: self.readings.iter().map(|r| r.gold).collect(),
-            exit: self
-                .readings
-                .iter()
-                .zip(&first)
-                .map(|(r, f)| r.exit.map(|e| top(&mix(f, &e, x))))
-                .collect(),
-            first: first.iter().map(|f| Some(top(f))).collect(),
-            encoder: self.readings.iter().map(|r| top(&r.head)).collect(),
-            tokens: self.readings.iter().map(|r| r.tokens).collect(),
-            to_exit,
-        }
+        let w = &self.weights;
+        CascadeParts::of(&self.readings, w.fast_weight, w.first_weight, to_exit)
     }
 }
 
@@ -174,12 +148,6 @@ pub fn choose_mix_weights(
         return Ok(None);
     }
     let n_folds = folds.len();
-    let pick = |set: &[LabelledMessage], idx: &[usize]| -> Vec<LabelledMessage> {
-        idx.iter().filter_map(|&i| set.get(i).cloned()).collect()
-    };
-    let pick_x = |x: &[Vec<f32>], idx: &[usize]| -> Vec<Vec<f32>> {
-        idx.iter().filter_map(|&i| x.get(i).cloned()).collect()
-    };
     let gold_of =
         |set: &[LabelledMessage]| -> Vec<usize> { set.iter().map(|m| m.intent.index()).collect() };
     let all: Vec<&LabelledMessage> = train_set.iter().chain(dev_set).collect();
@@ -202,7 +170,7 @@ pub fn choose_mix_weights(
         )?;
         let fast = Engine::from_model(fast_model.model, DEFAULT_MAX_CHARS);
         let side = |(tx, dx): TrainDev<'_>| {
-            train_calibrated(config, &pick_x(tx, &t_idx), &ty, &pick_x(dx, &d_idx), &dy)
+            train_calibrated(config, &pick(tx, &t_idx), &ty, &pick(dx, &d_idx), &dy)
                 .map(|(head, _)| head)
         };
         let head = side(inputs.head)?;
@@ -232,7 +200,7 @@ pub fn choose_mix_weights(
                 _ => None,
             };
             readings.push(Reading {
-                fast: a.probabilities(),
+                fast: Some(a.probabilities()),
                 gate: gate.predict(g),
                 exit: exit_p,
                 head: head.predict(h),
@@ -245,32 +213,23 @@ pub fn choose_mix_weights(
             readings.len() - before
         ));
     }
-    let score = |probs: &mut dyn Iterator<Item = [f32; K]>| -> f64 {
-        let (p, c): (Vec<Intent>, Vec<f32>) = probs.map(|p| top(&p)).unzip();
-        let gold: Vec<Intent> = readings.iter().map(|r| r.gold).collect();
-        classification_report(&gold, &p, &c).macro_f1
+    // The first stage's and the exit's scores at a pair of weights; every reading has a first
+    // stage (those the fast tier could not read were left out).
+    let scores = |w: f32, x: f32| {
+        let parts = CascadeParts::of(&readings, w, x, 1.0);
+        let exit = report_of(&parts.gold, parts.exit.iter().copied()).macro_f1;
+        (parts.first_stage_report().macro_f1, exit)
     };
     let gate_sweep: Vec<(f32, f64)> = MIX_WEIGHT_GRID
         .iter()
-        .map(|&w| {
-            (
-                w,
-                score(&mut readings.iter().map(|r| mix(&r.fast, &r.gate, w))),
-            )
-        })
+        .map(|&w| (w, scores(w, 0.5).0))
         .collect();
     let fast_weight = best_weight(&gate_sweep);
     let has_exit = !readings.is_empty() && readings.iter().all(|r| r.exit.is_some());
     let exit_sweep: Vec<(f32, f64)> = if has_exit {
         MIX_WEIGHT_GRID
             .iter()
-            .map(|&w| {
-                let mut mixed = readings.iter().map(|r| {
-                    let first = mix(&r.fast, &r.gate, fast_weight);
-                    r.exit.map_or(first, |e| mix(&first, &e, w))
-                });
-                (w, score(&mut mixed))
-            })
+            .map(|&x| (x, scores(fast_weight, x).1))
             .collect()
     } else {
         Vec::new()
@@ -307,6 +266,7 @@ pub fn best_weight(sweep: &[(f32, f64)]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sandesh_types::Intent;
 
     fn message(text: &str, lang: &str) -> LabelledMessage {
         LabelledMessage {
