@@ -1776,7 +1776,7 @@ mod tests {
         assert_eq!(engine.routes().unwrap().rules().len(), 11);
         for (text, expected) in [
             (
-                "Sir 75,000 ka NEFT kar diya hai, order #8812 ke liye",
+                "Sir 75,000 ka NEFT kar diya hai, UTR 412345678901, order #8812 ke liye",
                 "big-payments",
             ),
             ("order #4582 abhi tak nahi aaya", "order-problems"),
