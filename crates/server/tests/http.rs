@@ -751,7 +751,8 @@ async fn shutdown_lets_requests_in_flight_finish() {
         ..ServerConfig::default()
     };
     let mut server = Server::start(config).await;
-    let body = br#"{"text": "room available hai kya 2 raat ke liye?"}"#;
+    let body =
+        br#"{"text": "25 tarikh ko double room khali hai kya? 2 raat ke liye book karna hai"}"#;
     let head = request(
         "POST",
         "/v1/classify",
