@@ -397,61 +397,79 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
         .expect("an exit at the middle depth by default");
     assert_eq!(exit.depth, e5.depth() / 2);
     assert_eq!(head.manifest.depths, [e5.depth() / 2, e5.depth()]);
-    let tmp = tempfile::tempdir().unwrap();
-    head.save(tmp.path()).unwrap();
-    let engine = Engine::builder()
-        .tier(Tier::Cascade)
-        .reference(Reference::None)
-        .encoder_dir(root().join("models/e5-small"))
-        .head_dir(tmp.path())
-        .build()
-        .unwrap();
-    assert_eq!(engine.fallback(), None);
-    let r = evaluate(&engine, &dev);
-    let c = &trained.dev_cascade;
-    let n = dev.len() as f64;
-    let manifest = &head.manifest;
-    eprintln!(
-        "{} dev messages: asked {:.3} (training {:.3}), past the exit {:.3} ({:.3}), macro-F1 \
-         {:.4} ({:.4}) at thresholds {} and {}",
-        dev.len(),
-        r.encoder_share,
-        manifest.cascade.dev_share_to_encoder,
-        r.encoder_share - r.exit_share,
-        exit.dev_share_past_exit,
-        r.intent.macro_f1,
-        c.macro_f1,
-        manifest.cascade.threshold,
-        exit.threshold
-    );
-    assert!(
-        r.exit_share > 0.0 && r.encoder_share > r.exit_share,
-        "{r:?}"
-    );
-    // A message whose confidence sits on a threshold may fall either way by float noise between
-    // the training run's whole passes and the engine's stopped-and-resumed ones: one message.
-    assert!(
-        (r.encoder_share - manifest.cascade.dev_share_to_encoder).abs() <= 1.0 / n + 1e-9,
-        "asked {} in the engine, {} in training",
-        r.encoder_share,
-        manifest.cascade.dev_share_to_encoder
-    );
-    assert!(
-        (r.encoder_share - r.exit_share - exit.dev_share_past_exit).abs() <= 1.0 / n + 1e-9,
-        "past the exit {} in the engine, {} in training",
-        r.encoder_share - r.exit_share,
-        exit.dev_share_past_exit
-    );
-    assert!(
-        (r.intent.macro_f1 - c.macro_f1).abs() < 0.01,
-        "{} vs {}",
-        r.intent.macro_f1,
-        c.macro_f1
-    );
-    // The thresholds came from the sweep, within its budget.
-    assert!(trained
+    let manifest = head.manifest.clone();
+    let chosen = trained
         .sweep
         .iter()
-        .any(|p| p.threshold == manifest.cascade.threshold && p.exit_threshold == exit.threshold));
+        .find(|p| p.threshold == manifest.cascade.threshold && p.exit_threshold == exit.threshold)
+        .expect("the thresholds came from the sweep");
+    assert_eq!(chosen.share, manifest.cascade.dev_share_to_encoder);
+    assert_eq!(chosen.past_exit_share, exit.dev_share_past_exit);
+    assert!((chosen.macro_f1 - trained.dev_cascade.macro_f1).abs() < 1e-9);
+    // The engine runs the cascade the sweep simulated: at the chosen thresholds, and at the
+    // sweep's point with the most messages past the exit that still keeps some at the first
+    // stage and answers some at the exit, so that all three ends (kept; answered at the exit;
+    // stopped and resumed to the last layer) run whatever thresholds this slice happens to
+    // choose.
+    let both = trained
+        .sweep
+        .iter()
+        .filter(|p| p.past_exit_share > 0.0 && p.share > p.past_exit_share && p.share < 1.0)
+        .max_by(|a, b| a.past_exit_share.total_cmp(&b.past_exit_share))
+        .expect("a sweep point that uses both ends of the second stage");
+    let n = dev.len() as f64;
+    for point in [chosen, both] {
+        head.manifest.cascade.threshold = point.threshold;
+        head.manifest.exit = Some(sandesh_model::ExitSettings {
+            threshold: point.exit_threshold,
+            ..exit
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        head.save(tmp.path()).unwrap();
+        let engine = Engine::builder()
+            .tier(Tier::Cascade)
+            .reference(Reference::None)
+            .encoder_dir(root().join("models/e5-small"))
+            .head_dir(tmp.path())
+            .build()
+            .unwrap();
+        assert_eq!(engine.fallback(), None);
+        let r = evaluate(&engine, &dev);
+        eprintln!(
+            "{} dev messages at thresholds {} and {}: asked {:.3} (training {:.3}), past the exit \
+             {:.3} ({:.3}), macro-F1 {:.4} ({:.4})",
+            dev.len(),
+            point.threshold,
+            point.exit_threshold,
+            r.encoder_share,
+            point.share,
+            r.encoder_share - r.exit_share,
+            point.past_exit_share,
+            r.intent.macro_f1,
+            point.macro_f1,
+        );
+        // A message whose confidence sits on a threshold may fall either way by float noise
+        // between the training run's whole passes and the engine's stopped-and-resumed ones:
+        // one message.
+        assert!(
+            (r.encoder_share - point.share).abs() <= 1.0 / n + 1e-9,
+            "asked {} in the engine, {} in training",
+            r.encoder_share,
+            point.share
+        );
+        assert!(
+            (r.encoder_share - r.exit_share - point.past_exit_share).abs() <= 1.0 / n + 1e-9,
+            "past the exit {} in the engine, {} in training",
+            r.encoder_share - r.exit_share,
+            point.past_exit_share
+        );
+        assert!(
+            (r.intent.macro_f1 - point.macro_f1).abs() < 0.01,
+            "{} vs {}",
+            r.intent.macro_f1,
+            point.macro_f1
+        );
+    }
+    // The chosen thresholds are within the sweep's budget.
     assert!(manifest.cascade.dev_token_share_to_encoder <= sandesh::training::CASCADE_BUDGET);
 }
