@@ -623,6 +623,11 @@ impl CascadeParts {
         report_of(&self.gold, self.first.iter().copied())
     }
 
+    /// The early exit's mix alone (a message without one counts as `other`).
+    fn exit_report(&self) -> ClassificationReport {
+        report_of(&self.gold, self.exit.iter().copied())
+    }
+
     /// The head over the whole encoder alone.
     fn encoder_report(&self) -> ClassificationReport {
         report_of(&self.gold, self.encoder.iter().copied().map(Some))

@@ -7,7 +7,7 @@
 //! model, the gate and the exit on the others, and read the held-out language with them. Pooled
 //! over every language, those readings score each weight on text the models were not fitted to.
 
-use super::{report_of, train, train_calibrated, CascadeParts, Reading};
+use super::{train, train_calibrated, CascadeParts, Reading, EXIT_FIRST_WEIGHT};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::{FastConfig, HeadConfig};
 use sandesh_text::LangIdConfig;
@@ -213,34 +213,27 @@ pub fn choose_mix_weights(
             readings.len() - before
         ));
     }
-    // The first stage's and the exit's scores at a pair of weights; every reading has a first
-    // stage (those the fast tier could not read were left out).
-    let scores = |w: f32, x: f32| {
-        let parts = CascadeParts::of(&readings, w, x, 1.0);
-        let exit = report_of(&parts.gold, parts.exit.iter().copied()).macro_f1;
-        (parts.first_stage_report().macro_f1, exit)
-    };
+    // Every reading has a first stage (those the fast tier could not read were left out). The
+    // first stage does not depend on the exit's weight, so its sweep leaves that at its default.
+    let parts = |w: f32, x: f32| CascadeParts::of(&readings, w, x, 1.0);
     let gate_sweep: Vec<(f32, f64)> = MIX_WEIGHT_GRID
         .iter()
-        .map(|&w| (w, scores(w, 0.5).0))
+        .map(|&w| (w, parts(w, EXIT_FIRST_WEIGHT).first_stage_report().macro_f1))
         .collect();
     let fast_weight = best_weight(&gate_sweep);
     let has_exit = !readings.is_empty() && readings.iter().all(|r| r.exit.is_some());
     let exit_sweep: Vec<(f32, f64)> = if has_exit {
         MIX_WEIGHT_GRID
             .iter()
-            .map(|&x| (x, scores(fast_weight, x).1))
+            .map(|&x| (x, parts(fast_weight, x).exit_report().macro_f1))
             .collect()
     } else {
         Vec::new()
     };
     let weights = MixWeights {
         fast_weight,
-        first_weight: if has_exit {
-            best_weight(&exit_sweep)
-        } else {
-            0.5
-        },
+        // Without an exit the sweep is empty, which gives the even mix.
+        first_weight: best_weight(&exit_sweep),
         gate_sweep,
         exit_sweep,
         folds: n_folds,
