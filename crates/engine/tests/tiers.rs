@@ -418,7 +418,7 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
         .max_by(|a, b| a.past_exit_share.total_cmp(&b.past_exit_share))
         .expect("a sweep point that uses both ends of the second stage");
     let n = dev.len() as f64;
-    for point in [chosen, both] {
+    for (point, every_end) in [(chosen, false), (both, true)] {
         head.manifest.cascade.threshold = point.threshold;
         head.manifest.exit = Some(sandesh_model::ExitSettings {
             threshold: point.exit_threshold,
@@ -448,6 +448,12 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
             r.intent.macro_f1,
             point.macro_f1,
         );
+        if every_end {
+            assert!(
+                r.exit_share > 0.0 && r.encoder_share > r.exit_share && r.encoder_share < 1.0,
+                "{r:?}"
+            );
+        }
         // A message whose confidence sits on a threshold may fall either way by float noise
         // between the training run's whole passes and the engine's stopped-and-resumed ones:
         // one message.
