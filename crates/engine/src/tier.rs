@@ -5,8 +5,9 @@
 //!   never showed).
 //! - `cascade`: a cheap first stage, then the encoder only when that stage's calibrated
 //!   confidence is below a threshold chosen on dev (stored with the head). The first stage mixes
-//!   the fast model's probabilities with those of a gate head that reads the encoder at depth 0
-//!   (its embedding layer alone: a table lookup per token, no transformer layer). The gate knows
+//!   the fast model's probabilities with those of a gate head that reads the encoder's embedding
+//!   table alone (the word vectors of the message's pieces, weighted towards rare ones: a table
+//!   lookup per token, no transformer layer; see `GateInput`). The gate knows
 //!   what pretraining taught about words in every language, so where it and the fast model
 //!   disagree, as on text unlike our data, the mix is unsure and the encoder decides.
 //!   The encoder then runs up to a middle layer first (the early exit, when the head has one):
@@ -207,7 +208,7 @@ impl EncoderTier {
     }
 
     /// The cascade's first stage for one message: `fast` (the fast tier's probabilities) mixed
-    /// with the gate head's reading of the encoder at depth 0, and the message's token ids, for
+    /// with the gate head's reading of the encoder's embedding table, and the message's token ids, for
     /// the encoder if the mix is unsure. A head without a gate leaves `fast` as it is.
     pub fn first_stage(
         &self,
@@ -217,8 +218,11 @@ impl EncoderTier {
         let ids = self.encoder.tokenize(text).map_err(Error::Model)?;
         let probs = match (&self.head.gate, &self.head.manifest.gate) {
             (Some(gate), Some(settings)) => {
-                let depth0 = self.encoder.embed_static(&ids).map_err(Error::Model)?;
-                mix(fast, &gate.predict(&depth0), settings.fast_weight)
+                let read = self
+                    .encoder
+                    .gate_vector(&ids, settings.input)
+                    .map_err(Error::Model)?;
+                mix(fast, &gate.predict(&read), settings.fast_weight)
             }
             _ => *fast,
         };

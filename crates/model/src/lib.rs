@@ -56,6 +56,6 @@ pub use error::{Error, Result};
 pub use fast::{FastClassifier, FastConfig, FastTrainer, TrainExample};
 pub use features::FeatureConfig;
 pub use head::{
-    mix, pool_at, train_head, CascadeSettings, EncoderHead, EncoderRef, ExitSettings, GateSettings,
-    HeadConfig, HeadDir, HeadManifest,
+    mix, pool_at, train_head, CascadeSettings, EncoderHead, EncoderRef, ExitSettings, GateInput,
+    GateSettings, HeadConfig, HeadDir, HeadManifest,
 };

@@ -271,6 +271,86 @@ fn e5_depth0_embeddings_are_the_pooled_embedding_layer() {
     assert!(encoder.embed_static(&[]).is_err());
 }
 
+/// The weighted words (what the cascade's gate reads by default), recomputed here in f64 from
+/// the raw word table of model.safetensors and the piece scores (log-probabilities) read from
+/// tokenizer.json with serde_json: the message's own pieces (what follows the `<s>` and prefix
+/// pieces every fixture message shares, up to `</s>`), each row weighted 1e-3 / (1e-3 + p), summed,
+/// L2.
+#[test]
+fn e5_weighted_words_are_the_rare_piece_weighted_word_rows() {
+    let Some(dir) = e5_dir() else { return };
+    let encoder = sandesh_model::Encoder::load(&dir).unwrap();
+    let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let t = st.tensor("embeddings.word_embeddings.weight").unwrap();
+    let h = t.shape()[1];
+    let word: Vec<f64> = t
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+        .collect();
+    let tokenizer: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("tokenizer.json")).unwrap()).unwrap();
+    let vocab = tokenizer["model"]["vocab"].as_array().unwrap();
+    let log_p = |id: u32| vocab[id as usize][1].as_f64().unwrap();
+    let all: Vec<Vec<u32>> = E5_MESSAGES
+        .iter()
+        .map(|t| encoder.tokenize(t).unwrap())
+        .collect();
+    let shared = (0..)
+        .take_while(|&i| all.iter().all(|ids| ids.get(i) == all[0].get(i)))
+        .count();
+    assert!(
+        shared >= 2,
+        "the fixture's messages share <s> and the prefix"
+    );
+    for (text, ids) in E5_MESSAGES.iter().zip(&all) {
+        let own = &ids[shared..ids.len() - 1];
+        assert_eq!(encoder.own_pieces(ids), own, "{text}");
+        let mut sum = vec![0.0f64; h];
+        for &id in own {
+            let w = 1e-3 / (1e-3 + log_p(id).exp());
+            for (j, s) in sum.iter_mut().enumerate() {
+                *s += w * word[id as usize * h + j];
+            }
+        }
+        let norm = sum.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let want: Vec<f32> = sum.iter().map(|v| (v / norm) as f32).collect();
+        let ours = encoder.embed_weighted_words(ids).unwrap();
+        assert_eq!(ours.len(), h);
+        let off = ours
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(off < 1e-5, "{off} for {text}");
+        // The gate reads it under its name, and the older input is still the depth-0 pool.
+        assert_eq!(
+            encoder
+                .gate_vector(ids, sandesh_model::GateInput::WeightedWords)
+                .unwrap(),
+            ours
+        );
+        assert_eq!(
+            encoder
+                .gate_vector(ids, sandesh_model::GateInput::EmbeddingLayer)
+                .unwrap(),
+            encoder.embed_static(ids).unwrap()
+        );
+    }
+    // The weights are not uniform: a message and the same message with a very common piece
+    // repeated differ less than it and the message with one rare piece added.
+    let base = encoder.tokenize("payment kar diya").unwrap();
+    let commoner = encoder.tokenize("payment kar diya , , , ,").unwrap();
+    let rarer = encoder.tokenize("payment kar diya refund").unwrap();
+    let v = |ids: &[u32]| encoder.embed_weighted_words(ids).unwrap();
+    assert!(cosine(&v(&base), &v(&commoner)) > cosine(&v(&base), &v(&rarer)));
+    // Ids without the prefix are read whole; ids outside the vocabulary or none are errors.
+    assert_eq!(encoder.own_pieces(&[5, 6, 7]), &[5, 6, 7]);
+    assert!(encoder.embed_weighted_words(&[0, u32::MAX, 2]).is_err());
+    assert!(encoder.embed_weighted_words(&[]).is_err());
+}
+
 /// The cascade's early exit stops the encoder at a middle layer and may go on later: stopped
 /// and resumed, every message gets the vectors one pass gives (bit for bit in the same batch;
 /// within float noise in another, whose rows the kernels may group differently).
