@@ -292,7 +292,14 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         );
     }
     if let Some(g) = head.manifest.gate {
-        println!("first stage: fast tier's weight {:.1}", g.fast_weight);
+        println!(
+            "first stage: fast tier's weight {:.1}, gate reading {}",
+            g.fast_weight,
+            match g.input {
+                sandesh::GateInput::WeightedWords => "the weighted word vectors",
+                sandesh::GateInput::EmbeddingLayer => "the embedding layer's pool",
+            }
+        );
     }
     if let Some(e) = exit {
         println!(
