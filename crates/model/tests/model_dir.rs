@@ -213,7 +213,19 @@ fn e5_embeddings_match_the_numpy_reference() {
     }
 }
 
-/// The depth-0 embedding (the cascade gate's input), recomputed here from the raw tensors of
+/// A tensor of model.safetensors (f32 little-endian) as f64, with the length of its rows.
+fn f64_rows(st: &safetensors::SafeTensors<'_>, name: &str) -> (Vec<f64>, usize) {
+    let t = st.tensor(name).unwrap();
+    let width = *t.shape().last().unwrap();
+    let v = t
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
+        .collect();
+    (v, width)
+}
+
+/// The depth-0 embedding (the older cascade gate's input), recomputed here from the raw tensors of
 /// model.safetensors in plain f64 loops: per token word + position + token-type row, layer
 /// norm with the file's weights and eps, mean over the message, L2.
 #[test]
@@ -222,16 +234,7 @@ fn e5_depth0_embeddings_are_the_pooled_embedding_layer() {
     let encoder = sandesh_model::Encoder::load(&dir).unwrap();
     let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
-    let rows = |name: &str| -> (Vec<f64>, usize) {
-        let t = st.tensor(name).unwrap();
-        let width = *t.shape().last().unwrap();
-        let v = t
-            .data()
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
-            .collect();
-        (v, width)
-    };
+    let rows = |name: &str| f64_rows(&st, name);
     let (word, h) = rows("embeddings.word_embeddings.weight");
     let (pos, _) = rows("embeddings.position_embeddings.weight");
     let (kind, _) = rows("embeddings.token_type_embeddings.weight");
@@ -282,13 +285,7 @@ fn e5_weighted_words_are_the_rare_piece_weighted_word_rows() {
     let encoder = sandesh_model::Encoder::load(&dir).unwrap();
     let bytes = std::fs::read(dir.join("model.safetensors")).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
-    let t = st.tensor("embeddings.word_embeddings.weight").unwrap();
-    let h = t.shape()[1];
-    let word: Vec<f64> = t
-        .data()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64)
-        .collect();
+    let (word, h) = f64_rows(&st, "embeddings.word_embeddings.weight");
     let tokenizer: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("tokenizer.json")).unwrap()).unwrap();
     let vocab = tokenizer["model"]["vocab"].as_array().unwrap();
