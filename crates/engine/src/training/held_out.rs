@@ -7,7 +7,7 @@
 //! model, the gate and the exit on the others, and read the held-out language with them. Pooled
 //! over every language, those readings score each weight on text the models were not fitted to.
 
-use super::{train, train_calibrated, CascadeParts, Reading, EXIT_FIRST_WEIGHT};
+use super::{train, train_calibrated, CascadeParts, Reading};
 use crate::{Engine, Result, DEFAULT_MAX_CHARS};
 use sandesh_model::{FastConfig, HeadConfig};
 use sandesh_text::LangIdConfig;
@@ -214,11 +214,11 @@ pub fn choose_mix_weights(
         ));
     }
     // Every reading has a first stage (those the fast tier could not read were left out). The
-    // first stage does not depend on the exit's weight, so its sweep leaves that at its default.
+    // first stage does not depend on the exit's weight, so its sweep reads the first stage alone.
     let parts = |w: f32, x: f32| CascadeParts::of(&readings, w, x, 1.0);
     let gate_sweep: Vec<(f32, f64)> = MIX_WEIGHT_GRID
         .iter()
-        .map(|&w| (w, parts(w, EXIT_FIRST_WEIGHT).first_stage_report().macro_f1))
+        .map(|&w| (w, CascadeParts::first_stage_of(&readings, w).macro_f1))
         .collect();
     let fast_weight = best_weight(&gate_sweep);
     let has_exit = !readings.is_empty() && readings.iter().all(|r| r.exit.is_some());
