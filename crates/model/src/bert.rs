@@ -276,14 +276,7 @@ impl Bert {
                 ));
             }
             for (p, &id) in m.iter().enumerate() {
-                let id = id as usize;
-                if id >= self.vocab {
-                    return Err(format!(
-                        "token id {id} outside the vocabulary of {}",
-                        self.vocab
-                    ));
-                }
-                let word = &self.word[id * h..(id + 1) * h];
+                let word = self.word_row(id)?;
                 let pos = &self.position[p * h..(p + 1) * h];
                 x.extend(
                     word.iter()
@@ -316,21 +309,27 @@ impl Bert {
         if ids.is_empty() {
             return Err("no token to read".into());
         }
-        let h = self.hidden;
-        let mut sum = vec![0.0f32; h];
+        let mut sum = vec![0.0f32; self.hidden];
         for &id in ids {
-            let row = self
-                .word
-                .get(id as usize * h..(id as usize + 1) * h)
-                .ok_or_else(|| format!("token id {id} outside the vocabulary of {}", self.vocab))?;
+            let row = self.word_row(id)?;
             let w = weights.get(id as usize).copied().unwrap_or(0.0);
             sum.iter_mut().zip(row).for_each(|(s, x)| *s += w * x);
         }
-        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            sum.iter_mut().for_each(|x| *x /= norm);
-        }
+        l2_normalize(&mut sum);
         Ok(sum)
+    }
+
+    /// The word embedding table's row for token `id`, or an error naming it when the
+    /// vocabulary has no such token.
+    fn word_row(&self, id: u32) -> Result<&[f32], String> {
+        let (id, h) = (id as usize, self.hidden);
+        if id >= self.vocab {
+            return Err(format!(
+                "token id {id} outside the vocabulary of {}",
+                self.vocab
+            ));
+        }
+        Ok(&self.word[id * h..(id + 1) * h])
     }
 
     /// Number of transformer layers.
@@ -518,11 +517,16 @@ fn mean_pool_l2(x: &[f32], lens: impl Iterator<Item = usize>, h: usize) -> Vec<V
         row += len;
         let count = len.max(1) as f32;
         mean.iter_mut().for_each(|v| *v /= count);
-        let norm = mean.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-        mean.iter_mut().for_each(|v| *v /= norm);
+        l2_normalize(&mut mean);
         mean
     })
     .collect()
+}
+
+/// Scales `v` to unit length (an all-zero vector stays zero).
+fn l2_normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    v.iter_mut().for_each(|x| *x /= norm);
 }
 
 /// `dst` `[rows, l.out]` ← `x` `[rows, l.inp]` · W + b, or `dst` += that when `residual`.
