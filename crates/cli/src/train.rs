@@ -53,21 +53,14 @@ pub struct Args {
     /// What the cascade's gate head reads: `weighted-words` (the message's word vectors
     /// weighted towards rare pieces) or `embedding-layer` (the mean of the embedding layer's
     /// output, as heads trained before it read).
-    #[arg(long, value_enum, default_value_t = GateInputArg::WeightedWords)]
-    gate_input: GateInputArg,
+    #[arg(long, default_value = "weighted-words", value_name = "INPUT")]
+    gate_input: sandesh::GateInput,
     /// Weight decay of the encoder head (AdamW).
     #[arg(long, default_value_t = HeadConfig::default().weight_decay)]
     weight_decay: f32,
     /// Print the dev report as JSON.
     #[arg(long)]
     json: bool,
-}
-
-/// `--gate-input` ([`sandesh::GateInput`]).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
-pub enum GateInputArg {
-    WeightedWords,
-    EmbeddingLayer,
 }
 
 fn read(path: &PathBuf) -> anyhow::Result<(Vec<u8>, Vec<sandesh::LabelledMessage>)> {
@@ -191,10 +184,7 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
         depths: args.depths.clone(),
         exit_depth: args.exit_depth,
         mix_weights,
-        gate_input: match args.gate_input {
-            GateInputArg::WeightedWords => sandesh::GateInput::WeightedWords,
-            GateInputArg::EmbeddingLayer => sandesh::GateInput::EmbeddingLayer,
-        },
+        gate_input: args.gate_input,
     };
     let trained =
         sandesh::training::train_encoder_head(&fast, &encoder, job, |line| eprintln!("{line}"))?;
@@ -293,12 +283,8 @@ fn run_encoder(setup: &crate::Setup, args: Args) -> anyhow::Result<()> {
     }
     if let Some(g) = head.manifest.gate {
         println!(
-            "first stage: fast tier's weight {:.1}, gate reading {}",
-            g.fast_weight,
-            match g.input {
-                sandesh::GateInput::WeightedWords => "the weighted word vectors",
-                sandesh::GateInput::EmbeddingLayer => "the embedding layer's pool",
-            }
+            "first stage: fast tier's weight {:.1}, gate input {}",
+            g.fast_weight, g.input
         );
     }
     if let Some(e) = exit {

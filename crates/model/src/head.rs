@@ -393,6 +393,37 @@ pub enum GateInput {
     WeightedWords,
 }
 
+impl GateInput {
+    /// Every input.
+    pub const ALL: [GateInput; 2] = [GateInput::EmbeddingLayer, GateInput::WeightedWords];
+
+    /// The name used in the manifest and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateInput::EmbeddingLayer => "embedding-layer",
+            GateInput::WeightedWords => "weighted-words",
+        }
+    }
+}
+
+impl std::fmt::Display for GateInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for GateInput {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        GateInput::ALL
+            .into_iter()
+            .find(|i| i.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown gate input {s:?}; expected weighted-words or embedding-layer")
+            })
+    }
+}
+
 /// The cascade's gate: a second head, over a vector the encoder gives without running a layer
 /// ([`GateInput`]), whose probabilities are mixed with the fast tier's ([`mix`]) before the
 /// threshold is applied.
@@ -1085,6 +1116,13 @@ mod tests {
         let path = tmp.path().join("manifest.json");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("\"input\": \"weighted-words\""), "{text}");
+        // The command line's names are the manifest's, and read back as themselves.
+        for input in GateInput::ALL {
+            let json = serde_json::to_string(&input).unwrap();
+            assert_eq!(json, format!("\"{input}\""));
+            assert_eq!(input.as_str().parse::<GateInput>(), Ok(input));
+        }
+        assert!("layer-two".parse::<GateInput>().is_err());
         // A manifest written before gates had a choice of input names none: its gate read the
         // embedding layer, and loads as such.
         std::fs::write(&path, text.replace("\"input\": \"weighted-words\",", "")).unwrap();
