@@ -208,8 +208,8 @@ impl EncoderTier {
     }
 
     /// The cascade's first stage for one message: `fast` (the fast tier's probabilities) mixed
-    /// with the gate head's reading of the encoder's embedding table, and the message's token ids, for
-    /// the encoder if the mix is unsure. A head without a gate leaves `fast` as it is.
+    /// with the gate head's reading of the encoder's embedding table, and the message's token
+    /// ids, for the encoder if the mix is unsure. A head without a gate leaves `fast` as it is.
     pub fn first_stage(
         &self,
         text: &str,

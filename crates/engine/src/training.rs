@@ -236,12 +236,13 @@ pub fn default_head_depths(encoder_depth: usize) -> Vec<usize> {
 }
 
 /// Trains the encoder tier's head on the job's train split embedded by `encoder`, the cascade's
-/// gate head on the same split as the job's gate input reads it ([`Encoder::gate_vector`]) and its exit head on the
-/// pool at the exit's depth; calibrates each on dev, and chooses the cascade's two thresholds
-/// together on dev against `fast` (an engine of the fast tier) mixed with the gate, then with
-/// the exit, at the weights the job fixes or else those chosen on held-out languages
-/// ([`choose_mix_weights`], which trains a fast model, a gate and an exit per language). `log`
-/// hears what is happening (embedding ten thousand messages takes minutes).
+/// gate head on the same split as the job's gate input reads it ([`Encoder::gate_vector`]) and
+/// its exit head on the pool at the exit's depth; calibrates each on dev, and chooses the
+/// cascade's two thresholds together on dev against `fast` (an engine of the fast tier) mixed
+/// with the gate, then with the exit, at the weights the job fixes or else those chosen on
+/// held-out languages ([`choose_mix_weights`], which trains a fast model, a gate and an exit
+/// per language). `log` hears what is happening (embedding ten thousand messages takes
+/// minutes).
 pub fn train_encoder_head(
     fast: &Engine,
     encoder: &Encoder,
@@ -360,16 +361,16 @@ pub fn train_encoder_head(
 
     // The gate: the same kind of head over a vector from the encoder's embedding table (a
     // lookup per token, so no cache is needed), calibrated on dev the same way.
-    let depth0 = |ids: &[u32]| encoder.gate_vector(ids, gate_input);
-    let train_static: Vec<Vec<f32>> = train_ids
+    let gate_read = |ids: &[u32]| encoder.gate_vector(ids, gate_input);
+    let train_gate: Vec<Vec<f32>> = train_ids
         .iter()
-        .map(|ids| depth0(ids))
+        .map(|ids| gate_read(ids))
         .collect::<std::result::Result<_, _>>()?;
-    let dev_static: Vec<Vec<f32>> = dev_ids
+    let dev_gate: Vec<Vec<f32>> = dev_ids
         .iter()
-        .map(|ids| depth0(ids))
+        .map(|ids| gate_read(ids))
         .collect::<std::result::Result<_, _>>()?;
-    let (gate, _) = train_calibrated(config, &train_static, &train_y, &dev_static, &dev_y)?;
+    let (gate, _) = train_calibrated(config, &train_gate, &train_y, &dev_gate, &dev_y)?;
 
     // The early exit: the same kind of head over the pool at its depth, which the head's
     // embeddings already hold.
@@ -398,7 +399,7 @@ pub fn train_encoder_head(
             log("choosing the mix weights on held-out languages".into());
             let inputs = SideInputs {
                 head: (&train_x, &dev_x),
-                gate: (&train_static, &dev_static),
+                gate: (&train_gate, &dev_gate),
                 tokens: (&train_tokens, &dev_tokens),
                 exit: exit_pools
                     .as_ref()
@@ -425,7 +426,7 @@ pub fn train_encoder_head(
     let readings: Vec<Reading> = dev
         .iter()
         .zip(fast_probs)
-        .zip(dev_static.iter().zip(&dev_x))
+        .zip(dev_gate.iter().zip(&dev_x))
         .zip(&dev_tokens)
         .enumerate()
         .map(|(i, (((m, f), (s, x)), &tokens))| Reading {

@@ -115,12 +115,13 @@ impl HeldOut {
     }
 }
 
-/// What the heads read, for train and dev in order: the head's vectors, the gate's (depth 0)
-/// and, with an early exit, the exit's; and each message's token count.
+/// What the heads read, for train and dev in order: the head's vectors, the gate's
+/// ([`sandesh_model::GateInput`]) and, with an early exit, the exit's; and each message's token
+/// count.
 pub struct SideInputs<'a> {
     /// The head's vectors (every depth it reads) of train and dev.
     pub head: TrainDev<'a>,
-    /// Depth-0 embeddings of train and dev.
+    /// What the gate reads of train and dev.
     pub gate: TrainDev<'a>,
     /// Pools at the exit's depth of train and dev.
     pub exit: Option<TrainDev<'a>>,
